@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from registry import views as registry_views
+
+from .health import health
+
+urlpatterns = [
+    path("", registry_views.home, name="home"),
+    path("dossiers/", include("registry.urls")),
+    path("guichet/", include("workflows.urls")),
+    path("comptes/langue/", account_views.set_language, name="set_language"),
+    path("comptes/", include("allauth.urls")),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

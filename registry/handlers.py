@@ -1,0 +1,25 @@
+"""What the company-creation procedure does at its steps (named in its definition file).
+
+The engine calls these inside the transaction of the decision that triggers them; each
+one hands over to a service of this app.
+"""
+
+from __future__ import annotations
+
+from . import services
+
+
+def allocate_rccm_number(*, case, task, actor) -> None:
+    services.assign_rccm_number(application_id=case.subject_id)
+
+
+def filing_completed(*, case, actor) -> None:
+    services.register_company(application_id=case.subject_id, actor=actor)
+
+
+def filing_returned(*, case, actor, comment: str) -> None:
+    services.request_correction(application_id=case.subject_id, actor=actor, message=comment)
+
+
+def filing_rejected(*, case, actor, comment: str) -> None:
+    services.reject(application_id=case.subject_id, actor=actor, reason=comment)

@@ -1,0 +1,134 @@
+"""Demo data: one login per role and desk, and filings at every stage of the procedure.
+
+Idempotent: a second run creates nothing and prints the same logins.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from registry import services
+from registry.models import Application
+from workflows import services as engine
+from workflows.models import Desk, DeskMembership, TaskState
+
+ENTREPRENEUR = ("entrepreneur@demo.tg", "Kossi", "AGBEKO")
+STAFF = [
+    # e-mail, first name, last name, desk code, supervisor
+    ("guichet@demo.tg", "Afi", "MENSAH", "guichet", True),
+    ("greffe@demo.tg", "Komla", "ADJOVI", "greffe", False),
+    ("impots@demo.tg", "Yawa", "KOUDJO", "impots", False),
+    ("cnss@demo.tg", "Edem", "LAWSON", "cnss", False),
+    ("greffier@demo.tg", "Essowè", "BATCHO", "greffier", True),
+]
+ADMIN = ("admin@demo.tg", "Admin", "CFE")
+PASSWORD = "Demo-Togo-2026"
+
+# Filings, and the desk step each one is left at (None: draft; "done": registered).
+FILINGS = [
+    ("Boulangerie du Golfe", "Boulangerie, pâtisserie et vente de pain.", 500_000, None),
+    ("Transports Kara Express", "Transport routier de marchandises.", 2_000_000, "intake"),
+    ("Agro Plateaux", "Transformation et vente de produits agricoles.", 1_000_000, "registry"),
+    ("Couture Élégance", "Confection et vente de vêtements.", 300_000, "correction"),
+    ("Numérique Lomé Services", "Services informatiques et conseil.", 1_500_000, "registrar"),
+    ("Éléphant Bleu", "Import-export de matériel de bureau.", 5_000_000, "done"),
+]
+STEP_ORDER = ["intake", "registry", "registrar"]
+
+
+class Command(BaseCommand):
+    help = "Load demo users and filings (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options) -> None:
+        entrepreneur = self._user(*ENTREPRENEUR)
+        staff = {}
+        for email, first, last, desk_code, supervisor in STAFF:
+            user = self._user(email, first, last)
+            DeskMembership.objects.get_or_create(
+                user=user, desk=Desk.objects.get(code=desk_code),
+                defaults={"is_supervisor": supervisor},
+            )
+            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(user, generate_totp_secret())
+            staff[desk_code] = user
+        self._user(*ADMIN, superuser=True)
+        if not Application.objects.filter(owner=entrepreneur).exists():
+            for name, purpose, capital, stage in FILINGS:
+                self._filing(entrepreneur, staff, name, purpose, capital, stage)
+        self._print_logins()
+
+    def _user(self, email: str, first: str, last: str, superuser: bool = False):
+        User = get_user_model()
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            create = User.objects.create_superuser if superuser else User.objects.create_user
+            user = create(email=email, password=PASSWORD, first_name=first, last_name=last)
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _filing(self, owner, staff, name, purpose, capital, stage) -> None:
+        with transaction.atomic():
+            application = services.application_create(
+                owner=owner,
+                data={
+                    "legal_form": "SARL",
+                    "company_name": name,
+                    "business_purpose": purpose,
+                    "capital": capital,
+                    "registered_office": "Boulevard du 13 Janvier, quartier Nyékonakpoè",
+                    "city": "Lomé",
+                },
+                founder={
+                    "first_name": owner.first_name,
+                    "last_name": owner.last_name,
+                    "birth_date": date(1988, 4, 27),
+                    "nationality": "Togolaise",
+                    "id_document_number": "TG-CNI-0012345678",
+                    "address": "Rue des Cocotiers, Lomé",
+                    "shares": capital // 5_000,
+                },
+            )
+        if stage is None:
+            return
+        services.application_submit(application_id=application.pk, user=owner)
+        case = engine.case_for(application)
+        for step_id in STEP_ORDER:
+            if step_id == stage:
+                return
+            if stage == "correction" and step_id == "registry":
+                task = case.tasks.get(step_id=step_id, state=TaskState.READY)
+                engine.claim_task(task_id=task.pk, user=staff["greffe"])
+                engine.return_task(
+                    task_id=task.pk, user=staff["greffe"],
+                    comment="Le numéro de la pièce d'identité du gérant est illisible : "
+                            "merci de le vérifier.",
+                )
+                return
+            task = case.tasks.get(step_id=step_id, state=TaskState.READY)
+            clerk = staff[task.desk.code]
+            engine.claim_task(task_id=task.pk, user=clerk)
+            engine.approve_task(task_id=task.pk, user=clerk, comment="Conforme.")
+
+    def _print_logins(self) -> None:
+        out = self.stdout
+        out.write("")
+        out.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : %s)" % PASSWORD))
+        out.write(f"  Entrepreneur          {ENTREPRENEUR[0]}")
+        for email, _first, _last, desk_code, _sup in STAFF:
+            desk = Desk.objects.get(code=desk_code)
+            out.write(f"  {desk_code:<20}  {email}  ({desk.name})")
+        out.write(f"  Administrateur        {ADMIN[0]}  (/admin/)")
+        bypass = getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", None)
+        if bypass:
+            out.write(f"  Code de double authentification des agents (démo) : {bypass}")
+        out.write("Site : http://127.0.0.1:8000/")

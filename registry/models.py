@@ -1,0 +1,203 @@
+"""The register's domain: filings (applications), their parties, and registered companies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+from .legal_forms import LegalForm
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("brouillon")
+    IN_REVIEW = "in_review", _("en cours d'instruction")
+    CORRECTION_REQUESTED = "correction_requested", _("correction demandée")
+    APPROVED = "approved", _("approuvé, certificat en préparation")
+    REGISTERED = "registered", _("immatriculé")
+    REJECTED = "rejected", _("rejeté")
+    WITHDRAWN = "withdrawn", _("retiré")
+
+
+EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.CORRECTION_REQUESTED)
+
+
+class Application(FSMModelMixin, models.Model):
+    """A company-creation filing, as the applicant sees it."""
+
+    reference = models.CharField(_("référence"), max_length=20, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("demandeur"),
+    )
+    state = FSMField(
+        _("état"),
+        choices=ApplicationState.choices,
+        default=ApplicationState.DRAFT,
+        protected=True,
+    )
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=8, choices=LegalForm.choices, default=LegalForm.SARL
+    )
+    company_name = models.CharField(_("dénomination sociale"), max_length=200)
+    business_purpose = models.TextField(_("objet social"))
+    capital = models.PositiveBigIntegerField(_("capital social (FCFA)"))
+    registered_office = models.CharField(_("siège social (adresse)"), max_length=300)
+    city = models.CharField(_("ville"), max_length=100, default="Lomé")
+    correction_message = models.TextField(_("correction demandée"), blank=True)
+    decision_reason = models.TextField(_("motif de la décision"), blank=True)
+    rccm_number = models.CharField(
+        _("numéro RCCM"), max_length=40, unique=True, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+
+    backoffice_template = "registry/_application_summary.html"
+
+    class Meta:
+        verbose_name = _("dossier d'immatriculation")
+        verbose_name_plural = _("dossiers d'immatriculation")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.reference} - {self.company_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:application", kwargs={"reference": self.reference})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.IN_REVIEW)
+    def submit(self) -> None:
+        self.submitted_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=ApplicationState.IN_REVIEW,
+        target=ApplicationState.CORRECTION_REQUESTED,
+    )
+    def request_correction(self, *, message: str) -> None:
+        self.correction_message = message
+
+    @transition(
+        field=state,
+        source=ApplicationState.CORRECTION_REQUESTED,
+        target=ApplicationState.IN_REVIEW,
+    )
+    def resubmit(self) -> None:
+        self.correction_message = ""
+
+    @transition(field=state, source=ApplicationState.IN_REVIEW, target=ApplicationState.APPROVED)
+    def approve(self) -> None:
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=state, source=ApplicationState.APPROVED, target=ApplicationState.REGISTERED
+    )
+    def register(self) -> None:
+        """The certificate is issued: the company is on the register."""
+
+    @transition(
+        field=state,
+        source=[ApplicationState.IN_REVIEW, ApplicationState.CORRECTION_REQUESTED],
+        target=ApplicationState.REJECTED,
+    )
+    def reject(self, *, reason: str) -> None:
+        self.decided_at = timezone.now()
+        self.decision_reason = reason
+
+    @transition(
+        field=state,
+        source=[
+            ApplicationState.DRAFT,
+            ApplicationState.IN_REVIEW,
+            ApplicationState.CORRECTION_REQUESTED,
+        ],
+        target=ApplicationState.WITHDRAWN,
+    )
+    def withdraw(self) -> None:
+        self.decided_at = timezone.now()
+
+
+class Party(models.Model):
+    """A person in the filing: partner (associé) and/or manager (gérant)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="parties"
+    )
+    first_name = models.CharField(_("prénoms"), max_length=120)
+    last_name = models.CharField(_("nom"), max_length=120)
+    birth_date = models.DateField(_("date de naissance"))
+    nationality = models.CharField(_("nationalité"), max_length=80, default="Togolaise")
+    id_document_number = models.CharField(_("numéro de la pièce d'identité"), max_length=40)
+    address = models.CharField(_("adresse"), max_length=300)
+    is_partner = models.BooleanField(_("associé"), default=True)
+    is_manager = models.BooleanField(_("gérant"), default=False)
+    shares = models.PositiveIntegerField(_("nombre de parts"), default=0)
+
+    class Meta:
+        verbose_name = _("intervenant")
+        verbose_name_plural = _("intervenants")
+        ordering = ("pk",)
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name.upper()}"
+
+
+class Company(models.Model):
+    """A company on the register, created by the registrar's approval."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="company"
+    )
+    name = models.CharField(_("dénomination sociale"), max_length=200)
+    legal_form = models.CharField(_("forme juridique"), max_length=8, choices=LegalForm.choices)
+    rccm_number = models.CharField(_("numéro RCCM"), max_length=40, unique=True)
+    capital = models.PositiveBigIntegerField(_("capital social (FCFA)"))
+    registered_office = models.CharField(_("siège social"), max_length=300)
+    registered_at = models.DateTimeField(_("immatriculée le"), default=timezone.now)
+    certificate = models.ForeignKey(
+        "documents.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("certificat d'immatriculation"),
+    )
+
+    class Meta:
+        verbose_name = _("entreprise immatriculée")
+        verbose_name_plural = _("entreprises immatriculées")
+        ordering = ("-registered_at",)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.rccm_number})"
+
+
+class RccmSequence(models.Model):
+    """The last RCCM number given per court, year and letter (see identifiers.py)."""
+
+    court = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    letter = models.CharField(max_length=1)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("court", "year", "letter"), name="unique_rccm_seq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.court} {self.year} {self.letter}: {self.last_number}"

@@ -1,0 +1,184 @@
+"""The register's writes: create, edit, submit and withdraw filings; register companies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents.certificates import CertificateFacts, render_certificate
+from documents.signing import get_signer
+from documents.storage import store_bytes
+from workflows import audit
+from workflows import services as engine
+
+from .identifiers import allocate_rccm_number
+from .legal_forms import RULES
+from .models import Application, ApplicationState, Company, Party
+
+WORKFLOW_CODE = "company_creation"
+APPLICATION_FIELDS = (
+    "legal_form", "company_name", "business_purpose", "capital", "registered_office", "city",
+)
+PARTY_FIELDS = (
+    "first_name", "last_name", "birth_date", "nationality", "id_document_number", "address",
+)
+
+
+class FilingError(Exception):
+    """A request on a filing that its state does not allow; the message is for the user."""
+
+
+def _transition(application: Application, method: str, *, actor, comment: str = "",
+                **kwargs) -> None:
+    from_state = application.state
+    getattr(application, method)(**kwargs)
+    application.save()
+    audit.record(obj=application, action=method, from_state=from_state,
+                 to_state=application.state, actor=actor, comment=comment)
+
+
+def _locked(application_id: int) -> Application:
+    return Application.objects.select_for_update().get(pk=application_id)
+
+
+@transaction.atomic
+def application_create(*, owner, data: dict, founder: dict) -> Application:
+    """A new draft filing with its single partner, who is also the manager."""
+    application = Application(owner=owner, reference="", **_pick(data, APPLICATION_FIELDS))
+    application.save()
+    application.reference = f"CFE-{timezone.localdate().year}-{application.pk:06d}"
+    application.save(update_fields=["reference"])
+    Party.objects.create(
+        application=application,
+        is_partner=True,
+        is_manager=True,
+        shares=founder["shares"],
+        **_pick(founder, PARTY_FIELDS),
+    )
+    audit.record(obj=application, action="create", to_state=application.state, actor=owner)
+    return application
+
+
+@transaction.atomic
+def application_update(*, application_id: int, user, data: dict, founder: dict) -> Application:
+    application = _locked(application_id)
+    if not application.is_editable:
+        raise FilingError(_("Ce dossier ne peut plus être modifié."))
+    for name, value in _pick(data, APPLICATION_FIELDS).items():
+        setattr(application, name, value)
+    application.save()
+    party = application.parties.get(is_manager=True)
+    for name, value in _pick(founder, PARTY_FIELDS).items():
+        setattr(party, name, value)
+    party.shares = founder["shares"]
+    party.save()
+    audit.record(obj=application, action="update", from_state=application.state,
+                 to_state=application.state, actor=user)
+    return application
+
+
+def _pick(data: dict, names: tuple[str, ...]) -> dict:
+    return {name: data[name] for name in names if name in data}
+
+
+@transaction.atomic
+def application_submit(*, application_id: int, user) -> Application:
+    """Send the filing to the desks, or back to them after a correction."""
+    application = _locked(application_id)
+    if application.state == ApplicationState.DRAFT:
+        _transition(application, "submit", actor=user)
+        engine.start_case(definition_code=WORKFLOW_CODE, subject=application, actor=user)
+    elif application.state == ApplicationState.CORRECTION_REQUESTED:
+        _transition(application, "resubmit", actor=user)
+        engine.resume_case(case_id=engine.case_for(application).pk, actor=user)
+    else:
+        raise FilingError(_("Ce dossier a déjà été soumis."))
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application_id: int, user) -> Application:
+    application = _locked(application_id)
+    if application.state not in (
+        ApplicationState.DRAFT,
+        ApplicationState.IN_REVIEW,
+        ApplicationState.CORRECTION_REQUESTED,
+    ):
+        raise FilingError(_("Ce dossier ne peut plus être retiré : une décision a été prise."))
+    case = engine.case_for(application)
+    _transition(application, "withdraw", actor=user)
+    if case is not None:
+        engine.cancel_case(case_id=case.pk, actor=user, comment=_("Retrait par le demandeur"))
+    return application
+
+
+def register_company(*, application_id: int, actor) -> Company:
+    """The registrar approved: put the company on the register (inside the approval)."""
+    application = _locked(application_id)
+    _transition(application, "approve", actor=actor)
+    company = Company.objects.create(
+        application=application,
+        name=application.company_name,
+        legal_form=application.legal_form,
+        rccm_number=application.rccm_number,
+        capital=application.capital,
+        registered_office=f"{application.registered_office}, {application.city}",
+    )
+    from .tasks import issue_certificate
+
+    transaction.on_commit(lambda: issue_certificate.delay(application.pk))
+    return company
+
+
+@transaction.atomic
+def issue_certificate(*, application_id: int) -> Company:
+    """Draw, seal and keep the certificate; a second run finds it done and does nothing."""
+    application = _locked(application_id)
+    company = Company.objects.select_for_update().get(application=application)
+    if company.certificate_id:
+        return company
+    signer = get_signer()
+    facts = CertificateFacts(
+        court_name=settings.REGISTRY_COURT_NAME,
+        company_name=company.name,
+        legal_form=company.get_legal_form_display(),
+        rccm_number=company.rccm_number,
+        capital=company.capital,
+        registered_office=company.registered_office,
+        managers=[party.full_name for party in application.parties.filter(is_manager=True)],
+        registered_at=company.registered_at,
+        signed=signer.signs,
+    )
+    pdf = signer.sign(render_certificate(facts))
+    company.certificate = store_bytes(
+        data=pdf,
+        filename=f"certificat-{company.rccm_number}.pdf",
+        content_type="application/pdf",
+    )
+    company.save(update_fields=["certificate"])
+    _transition(application, "register", actor=None)
+    return company
+
+
+def assign_rccm_number(*, application_id: int) -> str:
+    """The court registry approved: the filing takes the next RCCM number, once."""
+    application = _locked(application_id)
+    if not application.rccm_number:
+        application.rccm_number = allocate_rccm_number(
+            letter=RULES[application.legal_form].rccm_letter
+        )
+        application.save(update_fields=["rccm_number"])
+    return application.rccm_number
+
+
+def request_correction(*, application_id: int, actor, message: str) -> None:
+    application = _locked(application_id)
+    _transition(application, "request_correction", actor=actor, comment=message,
+                message=message)
+
+
+def reject(*, application_id: int, actor, reason: str) -> None:
+    application = _locked(application_id)
+    _transition(application, "reject", actor=actor, comment=reason, reason=reason)

@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def issue_certificate(application_id: int) -> None:
+    """Thin entry point; the service is idempotent, so a retry never issues twice."""
+    services.issue_certificate(application_id=application_id)

@@ -1,0 +1,38 @@
+"""The engine's reads, scoped to what the user may see: the one place for desk access."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import Case, Desk, Task, TaskState
+
+
+def desks_of(user) -> QuerySet[Desk]:
+    if not user.is_authenticated:
+        return Desk.objects.none()
+    return Desk.objects.filter(memberships__user=user)
+
+
+def is_desk_member(user) -> bool:
+    return desks_of(user).exists()
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    """Tasks of the desks the user belongs to, and nothing else."""
+    return Task.objects.filter(desk__in=desks_of(user)).select_related(
+        "desk", "assignee", "case__definition"
+    )
+
+
+def queue_for(user, *, desk: Desk | None = None) -> QuerySet[Task]:
+    """Work to do: ready tasks of the user's desks, and the tasks the user has claimed."""
+    tasks = tasks_visible_to(user).filter(
+        Q(state=TaskState.READY) | Q(state=TaskState.CLAIMED, assignee=user)
+    )
+    if desk is not None:
+        tasks = tasks.filter(desk=desk)
+    return tasks.order_by("due_at", "ready_at", "pk")
+
+
+def case_tasks(case: Case) -> QuerySet[Task]:
+    return case.tasks.select_related("desk", "assignee").order_by("position")
