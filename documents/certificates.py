@@ -42,8 +42,8 @@ class CertificateFacts:
 
 
 def format_fcfa(amount: int) -> str:
-    # Narrow no-break space between thousands, as French typography wants: 1 000 000 FCFA.
-    return f"{amount:,}".replace(",", "\u202f") + " FCFA"
+    # No-break spaces between thousands (1 000 000 FCFA); the embedded font has no U+202F.
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0FCFA"
 
 
 def render_certificate(facts: CertificateFacts) -> bytes:
@@ -51,7 +51,7 @@ def render_certificate(facts: CertificateFacts) -> bytes:
     _register_fonts()
     buffer = io.BytesIO()
     with override("fr"):
-        _draw(canvas.Canvas(buffer, pagesize=A4, pageCompression=1), facts)
+        _draw(canvas.Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=FONT), facts)
     return buffer.getvalue()
 
 

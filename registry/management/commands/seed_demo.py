@@ -122,7 +122,7 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         out = self.stdout
         out.write("")
-        out.write(self.style.SUCCESS("Comptes de démonstration (mot de passe : %s)" % PASSWORD))
+        out.write(self.style.SUCCESS(f"Comptes de démonstration (mot de passe : {PASSWORD})"))
         out.write(f"  Entrepreneur          {ENTREPRENEUR[0]}")
         for email, _first, _last, desk_code, _sup in STAFF:
             desk = Desk.objects.get(code=desk_code)

@@ -1,0 +1,96 @@
+"""Shared fixtures: users for every role, a filing ready to submit, and test isolation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from config.celery import app as celery_app
+from registry import services as registry_services
+from workflows.models import Desk, DeskMembership
+
+PASSWORD = "Un-mot-de-passe-solide-2026"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Files go to a temporary folder; Celery runs eagerly unless a test starts a worker."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def make_user(db):
+    from django.contrib.auth import get_user_model
+
+    def make(email: str, *, desk: str | None = None, mfa: bool = True, supervisor=False):
+        user = get_user_model().objects.create_user(
+            email=email, password=PASSWORD, first_name="Ama", last_name="DOE"
+        )
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if desk:
+            DeskMembership.objects.create(
+                user=user, desk=Desk.objects.get(code=desk), is_supervisor=supervisor
+            )
+            if mfa:
+                user.totp_secret = generate_totp_secret()
+                TOTP.activate(user, user.totp_secret)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def entrepreneur(make_user):
+    return make_user("kossi@example.tg")
+
+
+@pytest.fixture
+def other_entrepreneur(make_user):
+    return make_user("yawo@example.tg")
+
+
+@pytest.fixture
+def clerks(make_user):
+    """One clerk per desk of the company-creation procedure, keyed by desk code."""
+    return {
+        code: make_user(f"{code}@cfe.example.tg", desk=code)
+        for code in ("guichet", "greffe", "greffier")
+    }
+
+
+COMPANY_DATA = {
+    "legal_form": "SARL",
+    "company_name": "Éléphant Bleu",
+    "business_purpose": "Import-export de matériel de bureau.",
+    "capital": 1_000_000,
+    "registered_office": "12 rue du Commerce",
+    "city": "Lomé",
+}
+FOUNDER_DATA = {
+    "first_name": "Kossi",
+    "last_name": "Agbeko",
+    "birth_date": date(1985, 3, 14),
+    "nationality": "Togolaise",
+    "id_document_number": "TG-CNI-123456",
+    "address": "Bè, Lomé",
+    "shares": 200,
+}
+
+
+@pytest.fixture
+def draft(entrepreneur):
+    return registry_services.application_create(
+        owner=entrepreneur, data=dict(COMPANY_DATA), founder=dict(FOUNDER_DATA)
+    )
+
+
+@pytest.fixture
+def submitted(draft, entrepreneur):
+    return registry_services.application_submit(application_id=draft.pk, user=entrepreneur)

@@ -1,0 +1,83 @@
+"""One SARL from sign-up to certificate, through the web views, on PostgreSQL with a real
+Celery worker consuming from Redis. Skipped only when those are not configured (CI sets them).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from config.celery import app as celery_app
+from registry.models import Application, ApplicationState, Company
+
+from ..journeys import approve_ready_task, file_sarl, log_in_with_totp, sign_up_and_verify, submit
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(
+        settings.CELERY_TASK_ALWAYS_EAGER or "postgresql" not in settings.DATABASES["default"][
+            "ENGINE"],
+        reason="needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis)",
+    ),
+]
+RCCM = re.compile(r"^TG-LOM-\d{4}-B-\d{5}$")
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    celery_app.conf.task_always_eager = False
+    with start_worker(celery_app, pool="threads", concurrency=1, perform_ping_check=False,
+                      shutdown_timeout=30):
+        yield
+    celery_app.conf.task_always_eager = True
+
+
+def wait_for(predicate, *, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the Celery worker")
+
+
+def test_a_sarl_is_registered_end_to_end_with_a_real_worker(real_worker, make_user, clerks):
+    assert connection.vendor == "postgresql"
+    applicant = Client()
+    sign_up_and_verify(applicant, "awa.koffi@example.tg")
+    application = file_sarl(applicant)
+    submit(applicant, application)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.IN_REVIEW
+
+    for desk in ("guichet", "greffe", "greffier"):
+        clerk = Client()
+        log_in_with_totp(clerk, clerks[desk])
+        approve_ready_task(clerk, application.pk, desk)
+
+    # The certificate is drawn by the worker, after the registrar's decision committed.
+    wait_for(lambda: Application.objects.get(pk=application.pk).state
+             == ApplicationState.REGISTERED)
+    company = Company.objects.select_related("certificate").get(application=application)
+    assert RCCM.match(company.rccm_number)
+    assert company.name == "Éléphant Bleu"
+
+    url = reverse("registry:certificate", args=[application.reference])
+    download = applicant.get(url)
+    assert download.status_code == 200
+    pdf = b"".join(download.streaming_content)
+    assert pdf.startswith(b"%PDF-")
+    assert len(pdf) == company.certificate.size
+
+    other = Client()
+    other.force_login(make_user("intrus@example.tg"))
+    assert other.get(url).status_code == 404
+    assert Client().get(url).status_code == 404

@@ -1,0 +1,81 @@
+"""Two clerks deciding the same task at the same moment, on PostgreSQL with real threads."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from workflows import services as engine
+from workflows.models import AuditEvent, Task, TaskState
+
+pytestmark = pytest.mark.skipif(
+    "postgresql" not in settings.DATABASES["default"]["ENGINE"],
+    reason="row locks need PostgreSQL (DATABASE_URL)",
+)
+
+
+def test_two_clerks_claiming_one_task_at_once_give_exactly_one_winner(
+    transactional_db, submitted, make_user
+):
+    first = make_user("agent1@cfe.example.tg", desk="guichet")
+    second = make_user("agent2@cfe.example.tg", desk="guichet")
+    task = Task.objects.get(case__subject_id=submitted.pk, step_id="intake")
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def attempt(user):
+        try:
+            barrier.wait()
+            engine.claim_task(task_id=task.pk, user=user)
+            outcomes[user.email] = "won"
+        except engine.WorkflowError as error:
+            outcomes[user.email] = str(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(user,)) for user in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes.values()).count("won") == 1
+    loser_message = next(v for v in outcomes.values() if v != "won")
+    assert "déjà" in loser_message
+    task.refresh_from_db()
+    assert task.state == TaskState.CLAIMED
+    assert task.assignee.email in {email for email, v in outcomes.items() if v == "won"}
+    assert AuditEvent.objects.filter(object_type="workflows.task", object_id=str(task.pk),
+                                     action="claim").count() == 1
+
+
+def test_two_approvals_of_one_task_at_once_apply_once(transactional_db, submitted, clerks):
+    clerk = clerks["guichet"]
+    task = Task.objects.get(case__subject_id=submitted.pk, step_id="intake")
+    engine.claim_task(task_id=task.pk, user=clerk)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt():
+        try:
+            barrier.wait()
+            engine.approve_task(task_id=task.pk, user=clerk, comment="ok")
+            outcomes.append("won")
+        except engine.WorkflowError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused", "won"]
+    registry_task = Task.objects.get(case__subject_id=submitted.pk, step_id="registry")
+    assert registry_task.state == TaskState.READY
+    assert AuditEvent.objects.filter(object_type="workflows.task", action="approve").count() == 1

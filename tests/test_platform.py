@@ -1,0 +1,123 @@
+"""The platform: French first, language switch, health, deployment settings, compose file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_home_page_is_in_french_by_default_even_for_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in html
+    assert "Créez votre entreprise en ligne" in html
+
+
+def test_the_language_switch_gives_english_and_is_remembered_on_the_account(client, entrepreneur):
+    client.force_login(entrepreneur)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/dossiers/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/dossiers/"
+    entrepreneur.refresh_from_db()
+    assert entrepreneur.preferred_language == "en"
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+def test_the_language_switch_refuses_to_redirect_off_site(client):
+    response = client.post(reverse("set_language"),
+                           {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_allauth_pages_are_in_the_site_layout_and_in_french(client):
+    html = client.get(reverse("account_signup")).content.decode()
+    assert '<html lang="fr">' in html
+    assert "Guichet unique des entreprises" in html
+    assert "Mot de passe" in html
+
+
+def test_no_page_references_an_external_host(client):
+    for url in ("/", reverse("account_login"), reverse("account_signup")):
+        html = client.get(url).content.decode()
+        assert "https://" not in html and "http://" not in html, url
+
+
+def test_health_reports_the_database(client, db):
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_seed_demo_is_idempotent(db, django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+
+    from registry.models import Application, ApplicationState, Company
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", verbosity=0)
+    counts = (get_user_model().objects.count(), Application.objects.count(),
+              Company.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert counts == (get_user_model().objects.count(), Application.objects.count(),
+                      Company.objects.count())
+    states = set(Application.objects.values_list("state", flat=True))
+    assert {ApplicationState.DRAFT, ApplicationState.IN_REVIEW,
+            ApplicationState.CORRECTION_REQUESTED, ApplicationState.REGISTERED} <= states
+    assert Company.objects.filter(certificate__isnull=False).exists()
+
+
+def test_docker_compose_describes_the_production_stack():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert "gunicorn config.wsgi:application" in services["web"]["command"]
+    assert services["worker"]["command"].startswith("celery -A config worker")
+    assert services["beat"]["command"].startswith("celery -A config beat")
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
+        assert env["DJANGO_DEBUG"] == "0"
+    assert (ROOT / "Dockerfile").exists()
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check",
+        "DJANGO_ALLOWED_HOSTS": "guichet.example.tg",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    env["DJANGO_DEBUG"] = "0"
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["/dossiers/", "/dossiers/nouveau/", "/guichet/"])
+def test_private_pages_send_anonymous_visitors_to_the_login(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
