@@ -17,8 +17,17 @@ PASSWORD = "Un-mot-de-passe-solide-2026"
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Files go to a temporary folder; Celery runs eagerly unless a test starts a worker."""
+    """Files go to a temporary folder; Celery runs eagerly unless a test starts a worker.
+
+    The cache is emptied so that allauth's rate limits (kept in the cache) do not leak
+    from one test to the next.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests create many users: a fast hasher keeps the suite quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
