@@ -179,15 +179,27 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 
+# Absolute links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Periodic scans (celery beat).
+CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-tasks": {
+        "task": "workflows.tasks.scan_overdue_tasks",
+        "schedule": float(os.environ.get("SLA_SCAN_SECONDS", "300")),
+    },
+}
+
 # The register: the court that keeps it (RCCM numbers read TG-<court>-<year>-<letter>-<n>).
 REGISTRY_COUNTRY_CODE = "TG"
 REGISTRY_COURT_CODE = os.environ.get("REGISTRY_COURT_CODE", "LOM")
 REGISTRY_COURT_NAME = os.environ.get(
     "REGISTRY_COURT_NAME", "Tribunal de commerce de Lomé"
 )
-
-# Signing of issued documents (PAdES): the signer class to use; see documents/signing.py.
-DOCUMENT_SIGNER = os.environ.get("DOCUMENT_SIGNER", "documents.signing.UnsignedSigner")
+# Identity document numbers accepted at screening (letters, digits, dashes; 6 to 30).
+REGISTRY_ID_NUMBER_PATTERN = os.environ.get(
+    "REGISTRY_ID_NUMBER_PATTERN", r"[A-Za-z0-9][A-Za-z0-9\-/ ]{4,28}[A-Za-z0-9]"
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -205,3 +217,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Document signing (documents app) ---
+# The seal on issued PDFs (PAdES, pyHanko): see documents/signing.py. The registry's key
+# and certificate come as a PKCS#12 file or as PEM files, the passphrase from the
+# environment. With none set, development creates and uses a local CA under var/signing;
+# production (DJANGO_DEBUG=0) refuses to start without a key or with that development key.
+DOCUMENT_SIGNER = os.environ.get("DOCUMENT_SIGNER", "documents.signing.PadesSigner")
+DOCUMENT_SIGNING_PKCS12 = os.environ.get("DOCUMENT_SIGNING_PKCS12", "")
+DOCUMENT_SIGNING_KEY = os.environ.get("DOCUMENT_SIGNING_KEY", "")
+DOCUMENT_SIGNING_CERT = os.environ.get("DOCUMENT_SIGNING_CERT", "")
+DOCUMENT_SIGNING_PASSPHRASE = os.environ.get("DOCUMENT_SIGNING_PASSPHRASE", "")
+DOCUMENT_SIGNING_CHAIN = os.environ.get("DOCUMENT_SIGNING_CHAIN", "")
+# Roots whose seals the public verification accepts as the registry's (PEM bundle, every
+# root ever used, so old documents still verify); empty: the signing chain's root.
+DOCUMENT_SIGNING_TRUST_ROOTS = os.environ.get("DOCUMENT_SIGNING_TRUST_ROOTS", "")
+DOCUMENT_SIGNING_ALLOW_DEV_KEY = DEBUG
+DOCUMENT_SIGNING_DEV_DIR = Path(
+    os.environ.get("DOCUMENT_SIGNING_DEV_DIR") or BASE_DIR / "var" / "signing"
+)
+# RFC 3161 timestamps (PAdES B-T) when set; the TSA's roots to check them on verification.
+DOCUMENT_TSA_URL = os.environ.get("DOCUMENT_TSA_URL", "")
+DOCUMENT_TSA_TRUST_ROOTS = os.environ.get("DOCUMENT_TSA_TRUST_ROOTS", "")
+DOCUMENT_TSA_TIMEOUT = int(os.environ.get("DOCUMENT_TSA_TIMEOUT", "10"))
+# Printed in the QR code; empty: SITE_URL. Production needs https.
+DOCUMENT_VERIFICATION_BASE_URL = os.environ.get("DOCUMENT_VERIFICATION_BASE_URL", "").rstrip("/")
+DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES = int(
+    os.environ.get("DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
+)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", registry_views.home, name="home"),
     path("dossiers/", include("registry.urls")),
     path("guichet/", include("workflows.urls")),
+    path("verifier/", include("documents.urls")),
     path("comptes/langue/", account_views.set_language, name="set_language"),
     path("comptes/", include("allauth.urls")),
     path("health/", health, name="health"),

@@ -5,27 +5,14 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 
-import reportlab
-from django.utils import formats
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
-# Bitstream Vera ships with ReportLab: embedded, and it prints French accents.
-_FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
-FONT, FONT_BOLD = "Vera", "VeraBd"
-
-
-def _register_fonts() -> None:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(_FONT_DIR / "Vera.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONT_DIR / "VeraBd.ttf")))
+from . import layout
+from .layout import SealMark, Verification
 
 
 @dataclass(frozen=True)
@@ -38,7 +25,32 @@ class CertificateFacts:
     registered_office: str
     managers: list[str] = field(default_factory=list)
     registered_at: datetime | None = None
+    # Kept for callers that seal after drawing; issue_document decides this itself.
     signed: bool = False
+    # Given by the tax office and the social security fund when they have issued them.
+    nif: str = ""
+    cnss_number: str = ""
+
+    def public_facts(self) -> dict:
+        """What the public verification page may show (no personal data but managers)."""
+        return {
+            "company_name": self.company_name,
+            "legal_form": self.legal_form,
+            "rccm_number": self.rccm_number,
+            "registered_office": self.registered_office,
+            "registered_on": iso_date(self.registered_at),
+            "managers": list(self.managers),
+        }
+
+    def filename(self) -> str:
+        return f"certificat-{self.rccm_number}.pdf"
+
+
+def iso_date(value: datetime | None) -> str:
+    """The day in the register's time zone, as YYYY-MM-DD (empty when unknown)."""
+    if value is None:
+        return ""
+    return (timezone.localtime(value) if timezone.is_aware(value) else value).date().isoformat()
 
 
 def format_fcfa(amount: int) -> str:
@@ -46,35 +58,31 @@ def format_fcfa(amount: int) -> str:
     return f"{amount:,}".replace(",", "\u00a0") + "\u00a0FCFA"
 
 
-def render_certificate(facts: CertificateFacts) -> bytes:
-    """A one-page A4 certificate in French."""
-    _register_fonts()
+def render_certificate(
+    facts: CertificateFacts,
+    *,
+    verification: Verification | None = None,
+    seal: SealMark | None = None,
+) -> bytes:
+    """A one-page A4 certificate in French, with its verification code and seal stamp."""
     buffer = io.BytesIO()
     with override("fr"):
-        _draw(canvas.Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=FONT), facts)
+        pdf = layout.new_page(
+            buffer,
+            title=_("Certificat d'immatriculation - %(name)s") % {"name": facts.company_name},
+            author=facts.court_name,
+        )
+        _draw(pdf, facts)
+        layout.draw_footer(pdf, verification=verification, seal=seal,
+                           unsealed_notice=not facts.signed)
+        pdf.showPage()
+        pdf.save()
     return buffer.getvalue()
 
 
-def _draw(pdf: canvas.Canvas, facts: CertificateFacts) -> None:
-    width, height = A4
-    pdf.setTitle(_("Certificat d'immatriculation - %(name)s") % {"name": facts.company_name})
-    pdf.setAuthor(facts.court_name)
-    pdf.setFont(FONT_BOLD, 11)
-    pdf.drawCentredString(width / 2, height - 25 * mm, _("RÉPUBLIQUE TOGOLAISE"))
-    pdf.setFont(FONT, 9)
-    pdf.drawCentredString(width / 2, height - 30 * mm, _("Travail - Liberté - Patrie"))
-    pdf.setFont(FONT_BOLD, 12)
-    pdf.drawCentredString(width / 2, height - 42 * mm, facts.court_name)
-    pdf.setFont(FONT, 10)
-    pdf.drawCentredString(
-        width / 2, height - 48 * mm, _("Registre du Commerce et du Crédit Mobilier (RCCM)")
-    )
-    pdf.setFont(FONT_BOLD, 18)
-    pdf.drawCentredString(width / 2, height - 68 * mm, _("CERTIFICAT D'IMMATRICULATION"))
-
-    registered_on = (
-        formats.date_format(facts.registered_at, "j F Y") if facts.registered_at else ""
-    )
+def _draw(pdf, facts: CertificateFacts) -> None:
+    layout.draw_letterhead(pdf, court_name=facts.court_name,
+                           title=_("CERTIFICAT D'IMMATRICULATION"))
     rows = [
         (_("Numéro RCCM"), facts.rccm_number),
         (_("Dénomination sociale"), facts.company_name),
@@ -82,29 +90,16 @@ def _draw(pdf: canvas.Canvas, facts: CertificateFacts) -> None:
         (_("Capital social"), format_fcfa(facts.capital)),
         (_("Siège social"), facts.registered_office),
         (_("Dirigeant(s)"), ", ".join(facts.managers)),
-        (_("Date d'immatriculation"), registered_on),
+        (_("Date d'immatriculation"), layout.long_date(facts.registered_at)),
     ]
-    y = height - 90 * mm
-    for label, value in rows:
-        pdf.setFont(FONT, 10)
-        pdf.drawString(25 * mm, y, label)
-        pdf.setFont(FONT_BOLD, 11)
-        pdf.drawString(75 * mm, y, value)
-        y -= 10 * mm
-
-    pdf.setFont(FONT, 9)
-    pdf.drawString(
-        25 * mm,
-        y - 10 * mm,
+    if facts.nif:
+        rows.append((_("NIF"), facts.nif))
+    if facts.cnss_number:
+        rows.append((_("N° employeur CNSS"), facts.cnss_number))
+    y = layout.draw_rows(pdf, rows, top=layout.PAGE_HEIGHT - 90 * mm)
+    layout.draw_paragraph(
+        pdf,
         _("Le greffier en chef certifie que l'entreprise ci-dessus est immatriculée "
           "au RCCM."),
+        top=max(y - 5 * mm, layout.FOOTER_TOP + 5 * mm),
     )
-    if not facts.signed:
-        pdf.setFont(FONT_BOLD, 9)
-        pdf.drawString(
-            25 * mm,
-            30 * mm,
-            _("Document de démonstration : non scellé électroniquement."),
-        )
-    pdf.showPage()
-    pdf.save()

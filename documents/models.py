@@ -1,10 +1,22 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
+from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import codes
+
+# Law 2017-07, art. 72: electronic documents are kept 20 years, provably unaltered.
+RETENTION_YEARS = 20
+
+
+class RetentionError(Exception):
+    """A kept file or issued document may not be deleted or rewritten."""
 
 
 def _upload_path(instance: StoredFile, filename: str) -> str:
@@ -12,10 +24,19 @@ def _upload_path(instance: StoredFile, filename: str) -> str:
     return f"documents/{now:%Y/%m}/{uuid.uuid4().hex}/{filename}"
 
 
+def retention_end(created_at):
+    try:
+        return created_at.replace(year=created_at.year + RETENTION_YEARS)
+    except ValueError:  # 29 February
+        return created_at.replace(year=created_at.year + RETENTION_YEARS, day=28)
+
+
 class StoredFile(models.Model):
     """A file kept for the legal retention period: written once, never overwritten.
 
     The SHA-256 and size are taken from the bytes when stored, so integrity can be proven.
+    Only the retention command may erase the bytes, after 20 years; the row stays, with
+    its fingerprint and the erasure recorded.
     """
 
     file = models.FileField(_("fichier"), upload_to=_upload_path, max_length=300)
@@ -24,6 +45,11 @@ class StoredFile(models.Model):
     size = models.PositiveBigIntegerField(_("taille (octets)"))
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, db_index=True)
     created_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
+    erased_at = models.DateTimeField(_("effacé le"), null=True, blank=True)
+    erasure_reason = models.TextField(_("motif de l'effacement"), blank=True)
+
+    # The only columns that change after the file is written: the retention erasure.
+    MUTABLE_FIELDS = frozenset({"erased_at", "erasure_reason"})
 
     class Meta:
         verbose_name = _("fichier conservé")
@@ -32,3 +58,99 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and (
+            update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS
+        ):
+            raise RetentionError("A stored file is written once and never rewritten.")
+        super().save(*args, **kwargs)
+
+    @property
+    def retained_until(self):
+        return retention_end(self.created_at)
+
+
+class DocumentKind(models.TextChoices):
+    CERTIFICATE = "certificate", _("certificat d'immatriculation")
+    RCCM_EXTRACT = "rccm_extract", _("extrait du registre du commerce (RCCM)")
+
+
+# What the public verification page shows, in this order: nothing else ever leaves.
+PUBLIC_FACT_LABELS = {
+    "company_name": _("Dénomination sociale"),
+    "legal_form": _("Forme juridique"),
+    "rccm_number": _("Numéro RCCM"),
+    "registered_office": _("Siège social"),
+    "registered_on": _("Date d'immatriculation"),
+    "managers": _("Dirigeant(s)"),
+    "as_of": _("Situation au"),
+}
+_DATE_FACTS = {"registered_on", "as_of"}
+
+
+class IssuedDocument(models.Model):
+    """A sealed document the registry issued, verifiable by anyone with its code."""
+
+    kind = models.CharField(_("type de document"), max_length=20, choices=DocumentKind.choices)
+    verification_code = models.CharField(_("code de vérification"), max_length=12, unique=True)
+    stored_file = models.OneToOneField(
+        StoredFile,
+        on_delete=models.PROTECT,
+        related_name="issued_document",
+        verbose_name=_("fichier PDF"),
+    )
+    sealed = models.BooleanField(_("scellé électroniquement"), default=True)
+    public_facts = models.JSONField(_("informations publiques"), default=dict)
+    issued_at = models.DateTimeField(_("émis le"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
+    revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("révoqué par"),
+    )
+
+    class Meta:
+        verbose_name = _("document émis")
+        verbose_name_plural = _("documents émis")
+        ordering = ("-issued_at",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(revoked_at__isnull=True, revocation_reason="")
+                | (models.Q(revoked_at__isnull=False) & ~models.Q(revocation_reason="")),
+                name="revocation_has_date_and_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.grouped_code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("documents:verify_code", kwargs={"code": self.grouped_code})
+
+    @property
+    def grouped_code(self) -> str:
+        return codes.grouped(self.verification_code)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def public_fact_rows(self) -> list[tuple[str, str]]:
+        """(label, text) pairs of the public facts, whitelisted and formatted in French."""
+        rows = []
+        for key, label in PUBLIC_FACT_LABELS.items():
+            value = self.public_facts.get(key)
+            if not value:
+                continue
+            if key in _DATE_FACTS:
+                value = formats.date_format(date.fromisoformat(value), "j F Y")
+            elif isinstance(value, list):
+                value = ", ".join(str(item) for item in value)
+            rows.append((label, str(value)))
+        return rows

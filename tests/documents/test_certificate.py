@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import shutil
+from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
 from pypdf import PdfReader
 
 from documents.certificates import CertificateFacts, format_fcfa, render_certificate
+from documents.layout import SealMark, Verification
 from documents.storage import store_bytes
+
+from .helpers import decode_qr_codes
 
 FACTS = CertificateFacts(
     court_name="Tribunal de commerce de Lomé",
@@ -66,3 +72,42 @@ def test_a_stored_file_keeps_the_fingerprint_of_its_bytes(db, settings):
         assert handle.read() == data
     again = store_bytes(data=data, filename="certificat.pdf", content_type="application/pdf")
     assert again.file.name != stored.file.name
+
+
+def test_nif_and_social_security_number_are_printed_when_issued():
+    facts = replace(FACTS, nif="1000456789", cnss_number="E-0042-2026")
+    text = PdfReader(io.BytesIO(render_certificate(facts))).pages[0].extract_text()
+    assert "NIF" in text and "1000456789" in text
+    assert "N° employeur CNSS" in text and "E-0042-2026" in text
+
+
+def test_nif_and_social_security_lines_are_left_out_until_issued():
+    text = PdfReader(io.BytesIO(render_certificate(FACTS))).pages[0].extract_text()
+    assert "NIF" not in text
+    assert "CNSS" not in text
+
+
+def test_the_verification_code_and_url_are_printed():
+    verification = Verification(code="ABCD-2345-WXYZ",
+                                url="https://guichet.example.tg/verifier/ABCD-2345-WXYZ/")
+    pdf = render_certificate(FACTS, verification=verification)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "ABCD-2345-WXYZ" in text
+    assert "https://guichet.example.tg/verifier/ABCD-2345-WXYZ/" in text
+
+
+def test_the_printed_qr_code_decodes_to_the_verification_url(tmp_path):
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils (pdftoppm) renders the page")
+    url = "https://guichet.example.tg/verifier/ABCD-2345-WXYZ/"
+    pdf = render_certificate(FACTS, verification=Verification(code="ABCD-2345-WXYZ", url=url))
+    assert decode_qr_codes(pdf, tmp_path) == [url]
+
+
+def test_a_sealed_certificate_shows_the_stamp_in_utc():
+    seal = SealMark(signer_name="Greffe du Tribunal de commerce de Lomé",
+                    sealed_at=datetime(2026, 11, 29, 10, 5, tzinfo=UTC))
+    text = PdfReader(io.BytesIO(render_certificate(FACTS, seal=seal))).pages[0].extract_text()
+    assert "SCEAU ÉLECTRONIQUE" in text
+    assert "Scellé le 29/11/2026 à 10:05 UTC" in text
+    assert "non scellé" not in text

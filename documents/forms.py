@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+
+def too_large_message() -> str:
+    return _("Le fichier dépasse la taille maximale autorisée (%(size)s).") % {
+        "size": filesizeformat(settings.DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES)
+    }
+
+
+def declared_body_too_large(request) -> bool:
+    """Refuse before reading: the declared body is already beyond the limit (and a form)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES + 64 * 1024
+
+
+class VerificationUploadForm(forms.Form):
+    document = forms.FileField(
+        label=_("Document PDF à vérifier"),
+        help_text=_("Le certificat ou l'extrait tel que vous l'avez reçu, sans le modifier."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+        error_messages={
+            "required": _("Choisissez le fichier PDF à vérifier."),
+            "empty": _("Le fichier envoyé est vide."),
+        },
+    )
+
+    @property
+    def max_size(self) -> int:
+        return settings.DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES
+
+    def clean_document(self) -> bytes:
+        """The file's bytes, once they are known to be a PDF of acceptable size."""
+        upload = self.cleaned_data["document"]
+        if upload.size > settings.DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_large_message(), code="too_large")
+        data = upload.read()
+        # The signature, not the name or the browser's declared type, tells a PDF.
+        if not data.lstrip()[:5] == b"%PDF-":
+            raise forms.ValidationError(
+                _("Ce fichier n'est pas un document PDF. Seuls les fichiers PDF peuvent "
+                  "être vérifiés."),
+                code="not_pdf",
+            )
+        return data
