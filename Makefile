@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 
-.PHONY: setup run test lint messages migrate demo worker clean
+.PHONY: setup run test lint messages migrate demo worker clean bench-engine
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,8 @@ worker: setup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# Benchmarks (PostgreSQL on this machine by default; see tests/bench/).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/guichet_bench
+bench-engine: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_engine --cases $(or $(CASES),10000)

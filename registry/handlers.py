@@ -10,15 +10,26 @@ from . import services
 
 
 def allocate_rccm_number(*, case, task, actor) -> None:
-    services.assign_rccm_number(application_id=case.subject_id)
+    services.assign_rccm_number(application_id=case.subject_id, actor=actor)
+
+
+def record_nif(*, case, task, actor) -> None:
+    services.record_identifier(application_id=case.subject_id, actor=actor,
+                               field="nif", value=task.data["nif"])
+
+
+def record_employer_number(*, case, task, actor) -> None:
+    services.record_identifier(application_id=case.subject_id, actor=actor,
+                               field="employer_number", value=task.data["employer_number"])
 
 
 def filing_completed(*, case, actor) -> None:
     services.register_company(application_id=case.subject_id, actor=actor)
 
 
-def filing_returned(*, case, actor, comment: str) -> None:
-    services.request_correction(application_id=case.subject_id, actor=actor, message=comment)
+def filing_returned(*, case, actor, comment: str, fields: list[str]) -> None:
+    services.request_correction(application_id=case.subject_id, actor=actor, message=comment,
+                                fields=fields)
 
 
 def filing_rejected(*, case, actor, comment: str) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from .legal_forms import LegalForm
+from .names import normalize
 
 
 class ApplicationState(models.TextChoices):
@@ -45,15 +46,20 @@ class Application(FSMModelMixin, models.Model):
         _("forme juridique"), max_length=8, choices=LegalForm.choices, default=LegalForm.SARL
     )
     company_name = models.CharField(_("dénomination sociale"), max_length=200)
+    # The comparable form of the name (registry.names.normalize), indexed for the name check.
+    normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
     business_purpose = models.TextField(_("objet social"))
     capital = models.PositiveBigIntegerField(_("capital social (FCFA)"))
     registered_office = models.CharField(_("siège social (adresse)"), max_length=300)
     city = models.CharField(_("ville"), max_length=100, default="Lomé")
     correction_message = models.TextField(_("correction demandée"), blank=True)
+    correction_fields = models.JSONField(_("champs à corriger"), default=list, blank=True)
     decision_reason = models.TextField(_("motif de la décision"), blank=True)
     rccm_number = models.CharField(
         _("numéro RCCM"), max_length=40, unique=True, null=True, blank=True
     )
+    nif = models.CharField(_("NIF"), max_length=20, blank=True)
+    employer_number = models.CharField(_("numéro employeur CNSS"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now)
     submitted_at = models.DateTimeField(_("soumis le"), null=True, blank=True)
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
@@ -68,12 +74,30 @@ class Application(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.reference} - {self.company_name}"
 
+    def save(self, *args, **kwargs) -> None:
+        self.normalized_name = normalize(self.company_name)
+        if kwargs.get("update_fields") is not None and "company_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalized_name"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("registry:application", kwargs={"reference": self.reference})
 
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    def correctable_fields(self) -> list[tuple[str, str]]:
+        """What a desk may send back for correction: (form field name, label)."""
+        from .services import CORRECTABLE_FIELDS
+
+        labels = {f"company-{f.name}": f.verbose_name for f in Application._meta.fields}
+        labels |= {f"founder-{f.name}": f.verbose_name for f in Party._meta.fields}
+        return [(name, str(labels[name]).capitalize()) for name in CORRECTABLE_FIELDS]
+
+    def workflow_facts(self) -> dict:
+        """What the procedure's conditions may test (see the definition's 'facts')."""
+        return {"legal_form": self.legal_form}
 
     @transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.IN_REVIEW)
     def submit(self) -> None:
@@ -84,8 +108,9 @@ class Application(FSMModelMixin, models.Model):
         source=ApplicationState.IN_REVIEW,
         target=ApplicationState.CORRECTION_REQUESTED,
     )
-    def request_correction(self, *, message: str) -> None:
+    def request_correction(self, *, message: str, fields: list[str]) -> None:
         self.correction_message = message
+        self.correction_fields = fields
 
     @transition(
         field=state,
@@ -94,6 +119,7 @@ class Application(FSMModelMixin, models.Model):
     )
     def resubmit(self) -> None:
         self.correction_message = ""
+        self.correction_fields = []
 
     @transition(field=state, source=ApplicationState.IN_REVIEW, target=ApplicationState.APPROVED)
     def approve(self) -> None:
@@ -163,17 +189,20 @@ class Company(models.Model):
         Application, on_delete=models.PROTECT, related_name="company"
     )
     name = models.CharField(_("dénomination sociale"), max_length=200)
+    normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
     legal_form = models.CharField(_("forme juridique"), max_length=8, choices=LegalForm.choices)
     rccm_number = models.CharField(_("numéro RCCM"), max_length=40, unique=True)
     capital = models.PositiveBigIntegerField(_("capital social (FCFA)"))
     registered_office = models.CharField(_("siège social"), max_length=300)
+    nif = models.CharField(_("NIF"), max_length=20, blank=True)
+    employer_number = models.CharField(_("numéro employeur CNSS"), max_length=20, blank=True)
     registered_at = models.DateTimeField(_("immatriculée le"), default=timezone.now)
-    certificate = models.ForeignKey(
-        "documents.StoredFile",
+    certificate = models.OneToOneField(
+        "documents.IssuedDocument",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="company",
         verbose_name=_("certificat d'immatriculation"),
     )
 
@@ -184,6 +213,10 @@ class Company(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.rccm_number})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalized_name = normalize(self.name)
+        super().save(*args, **kwargs)
 
 
 class RccmSequence(models.Model):
@@ -201,3 +234,24 @@ class RccmSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.court} {self.year} {self.letter}: {self.last_number}"
+
+
+class ProhibitedPerson(models.Model):
+    """Someone barred from managing a company (court decision), checked at screening."""
+
+    last_name = models.CharField(_("nom"), max_length=120)
+    first_name = models.CharField(_("prénoms"), max_length=120, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    id_document_number = models.CharField(
+        _("numéro de la pièce d'identité"), max_length=40, blank=True, db_index=True
+    )
+    decision = models.CharField(_("décision"), max_length=300)
+    until = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personne interdite de gérer")
+        verbose_name_plural = _("personnes interdites de gérer")
+        ordering = ("last_name", "first_name")
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"

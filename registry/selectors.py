@@ -16,7 +16,7 @@ def applications_for(user) -> QuerySet[Application]:
 
 def company_for_owner(user, *, reference: str) -> Company | None:
     return (
-        Company.objects.select_related("certificate", "application")
+        Company.objects.select_related("certificate__stored_file", "application")
         .filter(application__in=applications_for(user), application__reference=reference)
         .first()
     )

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.certificates import CertificateFacts, render_certificate
-from documents.signing import get_signer
-from documents.storage import store_bytes
+from documents.certificates import CertificateFacts
+from documents.issuing import issue_document
+from documents.models import DocumentKind
 from workflows import audit
 from workflows import services as engine
 
@@ -23,6 +23,10 @@ APPLICATION_FIELDS = (
 )
 PARTY_FIELDS = (
     "first_name", "last_name", "birth_date", "nationality", "id_document_number", "address",
+)
+# What a desk may ask the applicant to correct: form field names (prefix-company / founder).
+CORRECTABLE_FIELDS = tuple(f"company-{name}" for name in APPLICATION_FIELDS) + tuple(
+    f"founder-{name}" for name in (*PARTY_FIELDS, "shares")
 )
 
 
@@ -43,7 +47,7 @@ def _locked(application_id: int) -> Application:
     return Application.objects.select_for_update().get(pk=application_id)
 
 
-@transaction.atomic
+@audit.atomic
 def application_create(*, owner, data: dict, founder: dict) -> Application:
     """A new draft filing with its single partner, who is also the manager."""
     application = Application(owner=owner, reference="", **_pick(data, APPLICATION_FIELDS))
@@ -61,18 +65,25 @@ def application_create(*, owner, data: dict, founder: dict) -> Application:
     return application
 
 
-@transaction.atomic
+@audit.atomic
 def application_update(*, application_id: int, user, data: dict, founder: dict) -> Application:
+    """Save changes to a draft; under a correction request, only the fields it names."""
     application = _locked(application_id)
     if not application.is_editable:
         raise FilingError(_("Ce dossier ne peut plus être modifié."))
+
+    def allowed(prefixed_name: str) -> bool:
+        return (application.state == ApplicationState.DRAFT
+                or prefixed_name in application.correction_fields)
+
     for name, value in _pick(data, APPLICATION_FIELDS).items():
-        setattr(application, name, value)
+        if allowed(f"company-{name}"):
+            setattr(application, name, value)
     application.save()
     party = application.parties.get(is_manager=True)
-    for name, value in _pick(founder, PARTY_FIELDS).items():
-        setattr(party, name, value)
-    party.shares = founder["shares"]
+    for name, value in _pick(founder, (*PARTY_FIELDS, "shares")).items():
+        if allowed(f"founder-{name}"):
+            setattr(party, name, value)
     party.save()
     audit.record(obj=application, action="update", from_state=application.state,
                  to_state=application.state, actor=user)
@@ -83,7 +94,7 @@ def _pick(data: dict, names: tuple[str, ...]) -> dict:
     return {name: data[name] for name in names if name in data}
 
 
-@transaction.atomic
+@audit.atomic
 def application_submit(*, application_id: int, user) -> Application:
     """Send the filing to the desks, or back to them after a correction."""
     application = _locked(application_id)
@@ -98,7 +109,7 @@ def application_submit(*, application_id: int, user) -> Application:
     return application
 
 
-@transaction.atomic
+@audit.atomic
 def application_withdraw(*, application_id: int, user) -> Application:
     application = _locked(application_id)
     if application.state not in (
@@ -123,6 +134,8 @@ def register_company(*, application_id: int, actor) -> Company:
         name=application.company_name,
         legal_form=application.legal_form,
         rccm_number=application.rccm_number,
+        nif=application.nif,
+        employer_number=application.employer_number,
         capital=application.capital,
         registered_office=f"{application.registered_office}, {application.city}",
     )
@@ -132,14 +145,13 @@ def register_company(*, application_id: int, actor) -> Company:
     return company
 
 
-@transaction.atomic
+@audit.atomic
 def issue_certificate(*, application_id: int) -> Company:
     """Draw, seal and keep the certificate; a second run finds it done and does nothing."""
     application = _locked(application_id)
     company = Company.objects.select_for_update().get(application=application)
     if company.certificate_id:
         return company
-    signer = get_signer()
     facts = CertificateFacts(
         court_name=settings.REGISTRY_COURT_NAME,
         company_name=company.name,
@@ -149,20 +161,16 @@ def issue_certificate(*, application_id: int) -> Company:
         registered_office=company.registered_office,
         managers=[party.full_name for party in application.parties.filter(is_manager=True)],
         registered_at=company.registered_at,
-        signed=signer.signs,
+        nif=company.nif,
+        cnss_number=company.employer_number,
     )
-    pdf = signer.sign(render_certificate(facts))
-    company.certificate = store_bytes(
-        data=pdf,
-        filename=f"certificat-{company.rccm_number}.pdf",
-        content_type="application/pdf",
-    )
+    company.certificate = issue_document(kind=DocumentKind.CERTIFICATE, facts=facts)
     company.save(update_fields=["certificate"])
     _transition(application, "register", actor=None)
     return company
 
 
-def assign_rccm_number(*, application_id: int) -> str:
+def assign_rccm_number(*, application_id: int, actor) -> str:
     """The court registry approved: the filing takes the next RCCM number, once."""
     application = _locked(application_id)
     if not application.rccm_number:
@@ -170,13 +178,40 @@ def assign_rccm_number(*, application_id: int) -> str:
             letter=RULES[application.legal_form].rccm_letter
         )
         application.save(update_fields=["rccm_number"])
+        audit.record(obj=application, action="rccm_number", from_state=application.state,
+                     to_state=application.state, actor=actor,
+                     comment=application.rccm_number)
     return application.rccm_number
 
 
-def request_correction(*, application_id: int, actor, message: str) -> None:
+IDENTIFIER_FIELDS = ("nif", "employer_number")
+
+
+def record_identifier(*, application_id: int, actor, field: str, value: str) -> None:
+    """A desk issued an identifier (NIF, CNSS employer number) for the filing."""
+    if field not in IDENTIFIER_FIELDS:
+        raise ValueError(field)
     application = _locked(application_id)
+    setattr(application, field, value)
+    application.save(update_fields=[field])
+    audit.record(obj=application, action=field, from_state=application.state,
+                 to_state=application.state, actor=actor, comment=value)
+
+
+def request_correction(*, application_id: int, actor, message: str, fields: list[str]) -> None:
+    """A desk sent the filing back; a second desk's request adds to the first one."""
+    application = _locked(application_id)
+    fields = [name for name in fields if name in CORRECTABLE_FIELDS]
+    if application.state == ApplicationState.CORRECTION_REQUESTED:
+        application.correction_message = f"{application.correction_message}\n\n{message}"
+        application.correction_fields = sorted({*application.correction_fields, *fields})
+        application.save(update_fields=["correction_message", "correction_fields"])
+        audit.record(obj=application, action="request_correction",
+                     from_state=application.state, to_state=application.state, actor=actor,
+                     comment=message)
+        return
     _transition(application, "request_correction", actor=actor, comment=message,
-                message=message)
+                message=message, fields=sorted(set(fields)))
 
 
 def reject(*, application_id: int, actor, reason: str) -> None:

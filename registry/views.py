@@ -9,11 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from workflows import diagrams
 from workflows import selectors as workflow_selectors
 from workflows import services as engine
 
 from . import selectors, services
 from .forms import ApplicationForm, FounderForm
+from .models import ApplicationState
 
 
 def home(request):
@@ -50,8 +52,12 @@ def application_edit(request, reference: str):
         return redirect(application)
     founder = application.parties.get(is_manager=True)
     form = ApplicationForm(request.POST or None, instance=application, prefix="company")
-    founder_form = FounderForm(request.POST or None, instance=founder, prefix="founder",
-                               initial={"shares": founder.shares})
+    founder_form = FounderForm(request.POST or None, instance=founder, prefix="founder")
+    if application.state == ApplicationState.CORRECTION_REQUESTED:
+        # Only what the desk asked to correct can change; the rest is shown, locked.
+        for bound_form in (form, founder_form):
+            for name, field in bound_form.fields.items():
+                field.disabled = f"{bound_form.prefix}-{name}" not in application.correction_fields
     if request.method == "POST" and form.is_valid() and founder_form.is_valid():
         try:
             services.application_update(application_id=application.pk, user=request.user,
@@ -73,10 +79,12 @@ def application_detail(request, reference: str):
         reference=reference,
     )
     case = engine.case_for(application)
+    steps = list(workflow_selectors.case_tasks(case)) if case else []
     return render(request, "registry/application_detail.html", {
         "application": application,
         "parties": application.parties.all(),
-        "steps": workflow_selectors.case_tasks(case) if case else [],
+        "steps": steps,
+        "diagram": diagrams.case_svg(case, steps) if case else None,
         "company": getattr(application, "company", None),
     })
 
@@ -114,9 +122,10 @@ def certificate_download(request, reference: str):
     company = selectors.company_for_owner(request.user, reference=reference)
     if company is None or company.certificate is None:
         raise Http404
+    stored = company.certificate.stored_file
     return FileResponse(
-        company.certificate.file.open("rb"),
+        stored.file.open("rb"),
         as_attachment=True,
-        filename=company.certificate.original_name,
+        filename=stored.original_name,
         content_type="application/pdf",
     )

@@ -70,7 +70,7 @@ def clerks(make_user):
     """One clerk per desk of the company-creation procedure, keyed by desk code."""
     return {
         code: make_user(f"{code}@cfe.example.tg", desk=code)
-        for code in ("guichet", "greffe", "greffier")
+        for code in ("guichet", "greffe", "impots", "cnss", "greffier")
     }
 
 

@@ -57,18 +57,38 @@ def submit(client, application: Application) -> None:
     assert response.status_code == 302
 
 
+# What each desk types in when it approves (the step's fields in the definition).
+STEP_DATA = {
+    "tax": {"data_nif": "1000 428 517"},
+    "social_security": {"data_employer_number": "123456"},
+}
+# The desks in the order the company-creation procedure reaches them.
+DESK_ORDER = ("guichet", "greffe", "impots", "cnss", "greffier")
+
+
 def approve_ready_task(client, application_id: int, desk: str) -> Task:
-    """As a desk clerk: find the task in the queue, claim it, approve it."""
-    task = Task.objects.get(
-        case__subject_id=application_id, desk__code=desk, state=TaskState.READY
-    )
+    """As a desk clerk: find the task in the queue, claim it, approve it.
+
+    With a real worker the automatic checks before it run asynchronously: wait for it.
+    """
+    deadline = time.monotonic() + 30
+    while True:
+        task = Task.objects.filter(
+            case__subject_id=application_id, desk__code=desk, state=TaskState.READY,
+            kind="manual",
+        ).first()
+        if task is not None:
+            break
+        assert time.monotonic() < deadline, f"no ready task at desk {desk}"
+        time.sleep(0.1)
     queue = client.get(reverse("workflows:queue"))
     assert queue.status_code == 200
     assert reverse("workflows:task", args=[task.pk]).encode() in queue.content
     claim = client.post(reverse("workflows:task_action", args=[task.pk, "claim"]))
     assert claim.status_code == 302
     approve = client.post(
-        reverse("workflows:task_action", args=[task.pk, "approve"]), {"comment": "Conforme."}
+        reverse("workflows:task_action", args=[task.pk, "approve"]),
+        {"comment": "Conforme.", **STEP_DATA.get(task.step_id, {})},
     )
     assert approve.status_code == 302
     task.refresh_from_db()

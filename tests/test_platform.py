@@ -58,13 +58,12 @@ def test_health_reports_the_database(client, db):
     assert response.json()["checks"]["database"] == "ok"
 
 
-def test_seed_demo_is_idempotent(db, django_capture_on_commit_callbacks):
+def test_seed_demo_is_idempotent(transactional_db):
     from django.contrib.auth import get_user_model
 
     from registry.models import Application, ApplicationState, Company
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", verbosity=0)
     counts = (get_user_model().objects.count(), Application.objects.count(),
               Company.objects.count())
     call_command("seed_demo", verbosity=0)
@@ -74,6 +73,13 @@ def test_seed_demo_is_idempotent(db, django_capture_on_commit_callbacks):
     assert {ApplicationState.DRAFT, ApplicationState.IN_REVIEW,
             ApplicationState.CORRECTION_REQUESTED, ApplicationState.REGISTERED} <= states
     assert Company.objects.filter(certificate__isnull=False).exists()
+    # every desk has work waiting, and one automatic check failed into a queue
+    from workflows.models import Task
+
+    ready_desks = set(Task.objects.filter(state="ready", kind="manual")
+                      .values_list("desk__code", flat=True))
+    assert {"guichet", "greffe", "impots", "cnss", "greffier"} <= ready_desks
+    assert Task.objects.filter(state="failed", step_id="name_check").exists()
 
 
 def test_docker_compose_describes_the_production_stack():
@@ -92,12 +98,20 @@ def test_docker_compose_describes_the_production_stack():
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    from documents import pki
+
+    seal = pki.write_pki(tmp_path / "seal", seal_name="Sceau de test", organization="Tests",
+                         development=False)
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check",
         "DJANGO_ALLOWED_HOSTS": "guichet.example.tg",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        "DOCUMENT_SIGNING_KEY": str(seal.seal_key),
+        "DOCUMENT_SIGNING_CERT": str(seal.seal_cert),
+        "DOCUMENT_SIGNING_CHAIN": str(seal.root_cert),
+        "DOCUMENT_VERIFICATION_BASE_URL": "https://guichet.example.tg",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 
 class Desk(models.Model):
@@ -130,9 +130,16 @@ class Case(FSMModelMixin, models.Model):
         self.ended_at = timezone.now()
 
 
+class StepKind(models.TextChoices):
+    MANUAL = "manual", _("manuelle")
+    AUTOMATIC = "automatic", _("automatique")
+
+
 class TaskState(models.TextChoices):
     WAITING = "waiting", _("en attente")
     READY = "ready", _("à traiter")
+    RUNNING = "running", _("contrôle automatique en cours")
+    FAILED = "failed", _("contrôle automatique en échec")
     CLAIMED = "claimed", _("pris en charge")
     APPROVED = "approved", _("approuvé")
     RETURNED = "returned", _("renvoyé pour correction")
@@ -140,13 +147,19 @@ class TaskState(models.TextChoices):
     CANCELLED = "cancelled", _("annulé")
 
 
-class Task(FSMModelMixin, models.Model):
+# States in which a task sits in a desk's queue and its deadline runs.
+OPEN_STATES = (TaskState.READY, TaskState.CLAIMED, TaskState.FAILED)
+
+
+class Task(ConcurrentTransitionMixin, models.Model):
     """One desk's piece of a case."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     step_id = models.SlugField(_("étape"), max_length=60)
     title = models.CharField(_("intitulé"), max_length=200)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    kind = models.CharField(_("nature"), max_length=10, choices=StepKind.choices,
+                            default=StepKind.MANUAL)
     desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="tasks")
     state = FSMField(
         _("état"), choices=TaskState.choices, default=TaskState.WAITING, protected=True
@@ -162,7 +175,10 @@ class Task(FSMModelMixin, models.Model):
     ready_at = models.DateTimeField(_("à traiter depuis"), null=True, blank=True)
     due_at = models.DateTimeField(_("échéance"), null=True, blank=True)
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escaladé le"), null=True, blank=True)
     comment = models.TextField(_("observation"), blank=True)
+    error = models.TextField(_("erreur du contrôle automatique"), blank=True)
+    data = models.JSONField(_("données saisies"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("tâche")
@@ -179,7 +195,7 @@ class Task(FSMModelMixin, models.Model):
     @property
     def is_overdue(self) -> bool:
         return (
-            self.state in (TaskState.READY, TaskState.CLAIMED)
+            self.state in OPEN_STATES
             and self.due_at is not None
             and self.due_at < timezone.now()
         )
@@ -189,12 +205,42 @@ class Task(FSMModelMixin, models.Model):
         self.ready_at = timezone.now()
         self.due_at = due_at
 
-    @transition(field=state, source=TaskState.READY, target=TaskState.CLAIMED)
+    @transition(field=state, source=[TaskState.READY, TaskState.FAILED],
+                target=TaskState.CLAIMED)
     def claim(self, *, user) -> None:
+        """A person takes the task; a failed automatic check is then decided by hand."""
         self.assignee = user
 
-    @transition(field=state, source=TaskState.CLAIMED, target=TaskState.READY)
+    @transition(field=state, source=TaskState.READY, target=TaskState.RUNNING)
+    def start_run(self) -> None:
+        """An automatic step begins (inside the worker's transaction)."""
+        self.error = ""
+
+    @transition(field=state, source=TaskState.RUNNING, target=TaskState.APPROVED)
+    def pass_check(self, *, comment: str = "") -> None:
+        self.decided_at = timezone.now()
+        self.comment = comment
+
+    @transition(field=state, source=[TaskState.READY, TaskState.RUNNING],
+                target=TaskState.FAILED)
+    def fail_check(self, *, error: str) -> None:
+        self.error = error
+
+    @transition(field=state, source=[TaskState.READY, TaskState.CLAIMED, TaskState.FAILED],
+                target=TaskState.CLAIMED)
+    def reassign(self, *, user) -> None:
+        """A desk supervisor hands the task to a member of the desk."""
+        self.assignee = user
+
+    @transition(field=state, source=TaskState.CLAIMED, target=TaskState.READY,
+                conditions=[lambda task: task.kind == StepKind.MANUAL])
     def release(self) -> None:
+        self.assignee = None
+
+    @transition(field=state, source=TaskState.CLAIMED, target=TaskState.FAILED,
+                conditions=[lambda task: task.kind == StepKind.AUTOMATIC])
+    def release_failed_check(self) -> None:
+        """A failed automatic check goes back to the desk's queue, still failed."""
         self.assignee = None
 
     @transition(field=state, source=TaskState.CLAIMED, target=TaskState.APPROVED)
@@ -208,10 +254,14 @@ class Task(FSMModelMixin, models.Model):
         self.comment = comment
 
     @transition(field=state, source=TaskState.RETURNED, target=TaskState.READY)
-    def reopen(self) -> None:
+    def reopen(self, *, due_at=None) -> None:
         self.ready_at = timezone.now()
+        self.due_at = due_at
         self.assignee = None
         self.decided_at = None
+        self.escalated_at = None
+        self.comment = ""
+        self.error = ""
 
     @transition(field=state, source=TaskState.CLAIMED, target=TaskState.REJECTED)
     def reject(self, *, comment: str) -> None:
@@ -220,7 +270,8 @@ class Task(FSMModelMixin, models.Model):
 
     @transition(
         field=state,
-        source=[TaskState.WAITING, TaskState.READY, TaskState.CLAIMED, TaskState.RETURNED],
+        source=[TaskState.WAITING, TaskState.READY, TaskState.CLAIMED, TaskState.RETURNED,
+                TaskState.FAILED, TaskState.RUNNING],
         target=TaskState.CANCELLED,
     )
     def cancel(self) -> None:

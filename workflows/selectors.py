@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from .models import Case, Desk, Task, TaskState
+from .models import Case, Desk, DeskMembership, StepKind, Task, TaskState
 
 
 def desks_of(user) -> QuerySet[Desk]:
@@ -25,9 +26,12 @@ def tasks_visible_to(user) -> QuerySet[Task]:
 
 
 def queue_for(user, *, desk: Desk | None = None) -> QuerySet[Task]:
-    """Work to do: ready tasks of the user's desks, and the tasks the user has claimed."""
+    """Work to do: ready manual tasks and failed automatic checks of the user's desks,
+    and the tasks the user has claimed."""
     tasks = tasks_visible_to(user).filter(
-        Q(state=TaskState.READY) | Q(state=TaskState.CLAIMED, assignee=user)
+        Q(state=TaskState.READY, kind=StepKind.MANUAL)
+        | Q(state=TaskState.FAILED)
+        | Q(state=TaskState.CLAIMED, assignee=user)
     )
     if desk is not None:
         tasks = tasks.filter(desk=desk)
@@ -36,3 +40,11 @@ def queue_for(user, *, desk: Desk | None = None) -> QuerySet[Task]:
 
 def case_tasks(case: Case) -> QuerySet[Task]:
     return case.tasks.select_related("desk", "assignee").order_by("position")
+
+
+def is_supervisor_of(user, desk: Desk) -> bool:
+    return DeskMembership.objects.filter(user=user, desk=desk, is_supervisor=True).exists()
+
+
+def desk_members(desk: Desk) -> QuerySet:
+    return get_user_model().objects.filter(desk_memberships__desk=desk, is_active=True)

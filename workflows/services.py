@@ -1,26 +1,43 @@
-"""The engine's writes: start a case, claim and decide tasks, move the case along.
+"""The engine's writes: start a case, claim and decide tasks, run checks, move the case on.
 
 Every function runs in one transaction with the task row locked, writes one audit event
 per transition, and calls the definition's handlers (the subject's own services) inside
-that same transaction so that a failure leaves nothing half done.
+that same transaction, so that a failure leaves nothing half done. Side effects (Celery
+tasks, e-mails) are queued with transaction.on_commit.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 
 from . import audit
-from .definitions import import_handler
-from .models import Case, Desk, Task, TaskState, WorkflowDefinition
+from .definitions import applies, import_handler
+from .models import (
+    OPEN_STATES,
+    Case,
+    CaseState,
+    Desk,
+    DeskMembership,
+    StepKind,
+    Task,
+    TaskState,
+    WorkflowDefinition,
+)
 
 
 class WorkflowError(Exception):
     """A request the engine refuses; the message is shown to the user as is."""
+
+
+class CheckFailed(Exception):
+    """Raised by an automatic step's handler: the task goes to a person with this message."""
 
 
 def latest_definition(code: str) -> WorkflowDefinition:
@@ -30,9 +47,18 @@ def latest_definition(code: str) -> WorkflowDefinition:
     return definition
 
 
-@transaction.atomic
+def subject_facts(subject: models.Model) -> dict:
+    """What a definition's conditions may test; the subject says (workflow_facts())."""
+    facts = getattr(subject, "workflow_facts", None)
+    return facts() if callable(facts) else {}
+
+
+@audit.atomic
 def start_case(*, definition_code: str, subject: models.Model, actor=None) -> Case:
-    """Open a case on the latest published version and make its first steps ready."""
+    """Open a case on the latest published version and make its first steps ready.
+
+    Steps whose condition does not hold for the subject get no task at all.
+    """
     definition = latest_definition(definition_code)
     case = Case.objects.create(
         definition=definition,
@@ -41,17 +67,20 @@ def start_case(*, definition_code: str, subject: models.Model, actor=None) -> Ca
     )
     audit.record(obj=case, action="start", to_state=case.state, actor=actor, case=case)
     desks = {desk.code: desk for desk in Desk.objects.all()}
+    facts = subject_facts(subject)
     Task.objects.bulk_create(
         Task(
             case=case,
             step_id=step["id"],
             title=step.get("title", step["id"]),
             position=position,
+            kind=step.get("kind", StepKind.MANUAL),
             desk=desks[step["desk"]],
         )
         for position, step in enumerate(definition.spec["steps"])
+        if applies(step, facts)
     )
-    _make_ready_steps(case, actor=actor)
+    _advance(case, actor=actor)
     return case
 
 
@@ -60,136 +89,51 @@ def case_for(subject: models.Model) -> Case | None:
         Case.objects.filter(
             subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
         )
+        .select_related("definition")
         .order_by("-started_at")
         .first()
     )
 
 
-def _locked_task(task_id: int) -> Task:
-    return Task.objects.select_for_update().select_related("case__definition").get(pk=task_id)
+# --- transitions and their audit events --------------------------------------------------
+
+
+# Locking: a decision locks its case row (never the task rows, nor the shared definition
+# row), so every decision on one case is serialised and locks are always taken in one
+# order (case, then the audit chain head): no deadlock between parallel desks. Claims and
+# releases touch one task only; they, like everything else, save a task with an
+# optimistic check on its state (ConcurrentTransitionMixin), so a decision and a claim
+# racing on one task cannot both win.
+
+
+def _task(task_id: int) -> Task:
+    return Task.objects.select_related("case__definition").get(pk=task_id)
+
+
+def _locked_case(case_id: int) -> Case:
+    return (Case.objects.select_for_update(of=("self",)).select_related("definition")
+            .get(pk=case_id))
+
+
+def _task_under_case_lock(task_id: int) -> Task:
+    """Lock the task's case, then read the task: the read is current for every field."""
+    case = (Case.objects.select_for_update(of=("self",)).select_related("definition")
+            .get(tasks__pk=task_id))
+    task = Task.objects.get(pk=task_id)
+    task.case = case
+    return task
 
 
 def _transition(task: Task, method: str, *, actor, action: str, note: str = "", **kwargs):
     from_state = task.state
     getattr(task, method)(**kwargs)
-    task.save()
-    audit.record(
-        obj=task,
-        action=action,
-        from_state=from_state,
-        to_state=task.state,
-        actor=actor,
-        comment=note,
-        case=task.case,
-    )
-
-
-def _require(task: Task, allowed: set[str], message: str) -> None:
-    if task.state not in allowed:
-        raise WorkflowError(message)
-
-
-@transaction.atomic
-def claim_task(*, task_id: int, user) -> Task:
-    task = _locked_task(task_id)
-    _require(
-        task,
-        {TaskState.READY},
-        _("Cette tâche a déjà été prise en charge ou traitée par un autre agent."),
-    )
-    _transition(task, "claim", actor=user, action="claim", user=user)
-    return task
-
-
-@transaction.atomic
-def release_task(*, task_id: int, user) -> Task:
-    task = _locked_task(task_id)
-    _require(task, {TaskState.CLAIMED}, _("Cette tâche n'est pas prise en charge."))
-    _require_assignee(task, user)
-    _transition(task, "release", actor=user, action="release")
-    return task
-
-
-def _require_assignee(task: Task, user) -> None:
-    if task.assignee_id != user.pk:
-        raise WorkflowError(_("Seul l'agent qui a pris la tâche en charge peut la traiter."))
-
-
-@transaction.atomic
-def approve_task(*, task_id: int, user, comment: str = "") -> Task:
-    """Approve a claimed task, run its approval handler, and move the case on."""
-    task = _locked_task(task_id)
-    _require(
-        task,
-        {TaskState.CLAIMED},
-        _("Cette tâche a déjà été traitée : votre décision n'a pas été enregistrée."),
-    )
-    _require_assignee(task, user)
-    _transition(task, "approve", actor=user, action="approve", note=comment, comment=comment)
-    step = task.case.definition.step(task.step_id)
-    if step.get("on_approve"):
-        import_handler(step["on_approve"])(case=task.case, task=task, actor=user)
-    case = Case.objects.select_for_update().get(pk=task.case_id)
-    _make_ready_steps(case, actor=user)
-    return task
-
-
-@transaction.atomic
-def return_task(*, task_id: int, user, comment: str) -> Task:
-    """Send the filing back to the applicant for correction; the case waits for them."""
-    if not comment.strip():
-        raise WorkflowError(_("Indiquez au demandeur ce qu'il doit corriger."))
-    task = _locked_task(task_id)
-    _require(task, {TaskState.CLAIMED}, _("Cette tâche a déjà été traitée."))
-    _require_assignee(task, user)
-    _transition(task, "send_back", actor=user, action="return", note=comment, comment=comment)
-    case = Case.objects.select_for_update().get(pk=task.case_id)
-    _case_transition(case, "suspend", actor=user, action="suspend")
-    _call_case_handler(case, "on_return", actor=user, comment=comment)
-    return task
-
-
-@transaction.atomic
-def resume_case(*, case_id: int, actor) -> Case:
-    """The applicant resubmitted: the desks that sent it back get it again."""
-    case = Case.objects.select_for_update().select_related("definition").get(pk=case_id)
-    _case_transition(case, "resume", actor=actor, action="resume")
-    for task in case.tasks.select_for_update().filter(state=TaskState.RETURNED):
-        _transition(task, "reopen", actor=actor, action="reopen")
-        task.due_at = _due_at(case.definition.step(task.step_id))
-        task.save(update_fields=["due_at"])
-    return case
-
-
-@transaction.atomic
-def reject_task(*, task_id: int, user, comment: str) -> Task:
-    """Reject the filing: the case ends and the other desks' tasks are cancelled."""
-    if not comment.strip():
-        raise WorkflowError(_("Motivez le rejet : le demandeur en sera informé."))
-    task = _locked_task(task_id)
-    _require(task, {TaskState.CLAIMED}, _("Cette tâche a déjà été traitée."))
-    _require_assignee(task, user)
-    _transition(task, "reject", actor=user, action="reject", note=comment, comment=comment)
-    case = Case.objects.select_for_update().get(pk=task.case_id)
-    _case_transition(case, "reject", actor=user, action="reject", comment=comment)
-    _cancel_open_tasks(case, actor=user)
-    _call_case_handler(case, "on_reject", actor=user, comment=comment)
-    return task
-
-
-@transaction.atomic
-def cancel_case(*, case_id: int, actor, comment: str = "") -> Case:
-    """End a case from outside (e.g. the applicant withdrew the filing)."""
-    case = Case.objects.select_for_update().get(pk=case_id)
-    _case_transition(case, "cancel", actor=actor, action="cancel", comment=comment)
-    _cancel_open_tasks(case, actor=actor)
-    return case
-
-
-def _cancel_open_tasks(case: Case, *, actor) -> None:
-    open_states = {TaskState.WAITING, TaskState.READY, TaskState.CLAIMED, TaskState.RETURNED}
-    for task in case.tasks.select_for_update().filter(state__in=open_states):
-        _transition(task, "cancel", actor=actor, action="cancel")
+    try:
+        task.save()
+    except ConcurrentTransition as error:
+        raise WorkflowError(_("Cette tâche a déjà été modifiée par un autre agent : "
+                              "votre action n'a pas été enregistrée.")) from error
+    audit.record(obj=task, action=action, from_state=from_state, to_state=task.state,
+                 actor=actor, comment=note, case=task.case)
 
 
 def _case_transition(case: Case, method: str, *, actor, action: str, comment: str = "") -> None:
@@ -200,10 +144,233 @@ def _case_transition(case: Case, method: str, *, actor, action: str, comment: st
                  actor=actor, comment=comment, case=case)
 
 
+def _require(task: Task, allowed, message: str) -> None:
+    if task.state not in allowed:
+        raise WorkflowError(message)
+
+
+def _require_assignee(task: Task, user) -> None:
+    if task.assignee_id != user.pk:
+        raise WorkflowError(_("Seul l'agent qui a pris la tâche en charge peut la traiter."))
+
+
+def _require_open_case(task: Task) -> None:
+    if task.case.state not in (CaseState.RUNNING, CaseState.SUSPENDED):
+        raise WorkflowError(_("Ce dossier est clos : plus aucune décision n'est possible."))
+
+
+# --- a person's work ------------------------------------------------------------------------
+
+
+@audit.atomic
+def claim_task(*, task_id: int, user) -> Task:
+    """Take a ready task, or a failed automatic check, from the desk's queue."""
+    task = _task(task_id)
+    _require(
+        task,
+        {TaskState.READY, TaskState.FAILED},
+        _("Cette tâche a déjà été prise en charge ou traitée par un autre agent."),
+    )
+    if task.kind == StepKind.AUTOMATIC and task.state == TaskState.READY:
+        raise WorkflowError(_("Ce contrôle automatique est en cours : attendez son résultat."))
+    _transition(task, "claim", actor=user, action="claim", user=user)
+    return task
+
+
+@audit.atomic
+def release_task(*, task_id: int, user) -> Task:
+    task = _task(task_id)
+    _require(task, {TaskState.CLAIMED}, _("Cette tâche n'est pas prise en charge."))
+    _require_assignee(task, user)
+    method = "release_failed_check" if task.kind == StepKind.AUTOMATIC else "release"
+    _transition(task, method, actor=user, action="release")
+    return task
+
+
+@audit.atomic
+def reassign_task(*, task_id: int, supervisor, to_user) -> Task:
+    """A desk supervisor hands an open task to another member of the desk."""
+    task = _task_under_case_lock(task_id)
+    if not DeskMembership.objects.filter(desk=task.desk, user=supervisor,
+                                         is_supervisor=True).exists():
+        raise WorkflowError(_("Seul un superviseur du guichet peut réattribuer une tâche."))
+    if not DeskMembership.objects.filter(desk=task.desk, user=to_user).exists():
+        raise WorkflowError(_("Cet agent n'appartient pas au guichet de la tâche."))
+    _require(task, {TaskState.READY, TaskState.CLAIMED, TaskState.FAILED},
+             _("Cette tâche n'est plus ouverte."))
+    if task.kind == StepKind.AUTOMATIC and task.state == TaskState.READY:
+        raise WorkflowError(_("Ce contrôle automatique est en cours : attendez son résultat."))
+    _transition(task, "reassign", actor=supervisor, action="reassign", user=to_user,
+                note=str(to_user))
+    return task
+
+
+def clean_step_data(step: dict, data: dict | None) -> dict:
+    """Check the fields a desk fills in (e.g. the NIF); raise WorkflowError naming one."""
+    cleaned = {}
+    for field in step.get("fields", []):
+        value = " ".join(str((data or {}).get(field["name"], "")).split())
+        if field.get("normalize") == "digits":
+            value = value.replace(" ", "")
+        if not value:
+            if field.get("required", True):
+                raise WorkflowError(_("Le champ « %(label)s » est obligatoire.")
+                                    % {"label": field["label"]})
+            continue
+        if field.get("pattern") and not re.fullmatch(field["pattern"], value, re.ASCII):
+            raise WorkflowError(_("Le champ « %(label)s » n'a pas le format attendu.")
+                                % {"label": field["label"]})
+        cleaned[field["name"]] = value
+    return cleaned
+
+
+@audit.atomic
+def approve_task(*, task_id: int, user, comment: str = "", data: dict | None = None) -> Task:
+    """Approve a claimed task, run its approval handler, and move the case on."""
+    task = _task_under_case_lock(task_id)
+    _require(
+        task,
+        {TaskState.CLAIMED},
+        _("Cette tâche a déjà été traitée : votre décision n'a pas été enregistrée."),
+    )
+    _require_assignee(task, user)
+    _require_open_case(task)
+    step = task.case.definition.step(task.step_id)
+    task.data = clean_step_data(step, data)
+    _transition(task, "approve", actor=user, action="approve", note=comment, comment=comment)
+    _after_approval(task, step, actor=user)
+    return task
+
+
+def _after_approval(task: Task, step: dict, *, actor) -> None:
+    if step.get("on_approve"):
+        import_handler(step["on_approve"])(case=task.case, task=task, actor=actor)
+    _advance(task.case, actor=actor)
+
+
+@audit.atomic
+def return_task(*, task_id: int, user, comment: str, fields: list[str] | None = None) -> Task:
+    """Send the filing back to the applicant for correction; the case waits for them.
+
+    `fields` names what the applicant may change. Desks that already approved keep their
+    approval: the applicant can change only what the returning desk named.
+    """
+    if not comment.strip():
+        raise WorkflowError(_("Indiquez au demandeur ce qu'il doit corriger."))
+    task = _task_under_case_lock(task_id)
+    _require(task, {TaskState.CLAIMED}, _("Cette tâche a déjà été traitée."))
+    _require_assignee(task, user)
+    _require_open_case(task)
+    _transition(task, "send_back", actor=user, action="return", note=comment, comment=comment)
+    case = task.case
+    if case.state == CaseState.RUNNING:
+        _case_transition(case, "suspend", actor=user, action="suspend")
+    _call_case_handler(case, "on_return", actor=user, comment=comment, fields=fields or [])
+    return task
+
+
+@audit.atomic
+def resume_case(*, case_id: int, actor) -> Case:
+    """The applicant resubmitted: the desks that sent it back get it again."""
+    case = _locked_case(case_id)
+    _case_transition(case, "resume", actor=actor, action="resume")
+    for task in case.tasks.filter(state=TaskState.RETURNED):
+        task.case = case
+        _transition(task, "reopen", actor=actor, action="reopen",
+                    due_at=_due_at(case.definition.step(task.step_id)))
+    # Automatic checks that became ready while the case waited were not run: run them now.
+    for task in case.tasks.filter(kind=StepKind.AUTOMATIC, state=TaskState.READY):
+        _enqueue_automatic(task)
+    _advance(case, actor=actor)
+    return case
+
+
+@audit.atomic
+def reject_task(*, task_id: int, user, comment: str) -> Task:
+    """Reject the filing: the case ends and the other desks' tasks are cancelled."""
+    if not comment.strip():
+        raise WorkflowError(_("Motivez le rejet : le demandeur en sera informé."))
+    task = _task_under_case_lock(task_id)
+    _require(task, {TaskState.CLAIMED}, _("Cette tâche a déjà été traitée."))
+    _require_assignee(task, user)
+    _require_open_case(task)
+    _transition(task, "reject", actor=user, action="reject", note=comment, comment=comment)
+    case = task.case
+    _case_transition(case, "reject", actor=user, action="reject", comment=comment)
+    _cancel_open_tasks(case, actor=user)
+    _call_case_handler(case, "on_reject", actor=user, comment=comment)
+    return task
+
+
+@audit.atomic
+def cancel_case(*, case_id: int, actor, comment: str = "") -> Case:
+    """End a case from outside (e.g. the applicant withdrew the filing)."""
+    case = _locked_case(case_id)
+    _case_transition(case, "cancel", actor=actor, action="cancel", comment=comment)
+    _cancel_open_tasks(case, actor=actor)
+    return case
+
+
+def _cancel_open_tasks(case: Case, *, actor) -> None:
+    closed = {TaskState.APPROVED, TaskState.REJECTED, TaskState.CANCELLED}
+    for task in case.tasks.exclude(state__in=closed):
+        task.case = case
+        _transition(task, "cancel", actor=actor, action="cancel")
+
+
 def _call_case_handler(case: Case, key: str, **kwargs) -> None:
     dotted_path = case.definition.spec.get(key)
     if dotted_path:
         import_handler(dotted_path)(case=case, **kwargs)
+
+
+# --- automatic steps ---------------------------------------------------------------------
+
+
+@audit.atomic
+def run_automatic_step(*, task_id: int) -> Task:
+    """Run an automatic step's check; idempotent, so a redelivered message is harmless.
+
+    The whole run is one transaction: a worker killed in the middle leaves the task ready
+    for the next delivery, and a finished run is never applied twice.
+    """
+    task = _task_under_case_lock(task_id)
+    if task.state != TaskState.READY or task.kind != StepKind.AUTOMATIC:
+        return task
+    if task.case.state != CaseState.RUNNING:
+        return task  # waiting for the applicant; resume_case enqueues it again
+    step = task.case.definition.step(task.step_id)
+    _transition(task, "start_run", actor=None, action="run")
+    try:
+        with audit.atomic():  # a failing check leaves neither its writes nor its events
+            outcome = import_handler(step["run"])(case=task.case, task=task)
+    except CheckFailed as failure:
+        _transition(task, "fail_check", actor=None, action="check_failed",
+                    note=str(failure), error=str(failure))
+        return task
+    note = outcome if isinstance(outcome, str) else ""
+    _transition(task, "pass_check", actor=None, action="check_passed", note=note, comment=note)
+    _after_approval(task, step, actor=None)
+    return task
+
+
+@audit.atomic
+def fail_automatic_step(*, task_id: int, error: str) -> Task:
+    """The check could not run at all (retries exhausted): a person takes it from here."""
+    task = _task_under_case_lock(task_id)
+    if task.state == TaskState.READY and task.kind == StepKind.AUTOMATIC:
+        _transition(task, "fail_check", actor=None, action="check_failed", note=error,
+                    error=error)
+    return task
+
+
+def _enqueue_automatic(task: Task) -> None:
+    from .tasks import run_automatic_step as run_task
+
+    transaction.on_commit(lambda: run_task.delay(task.pk))
+
+
+# --- moving the case on --------------------------------------------------------------------
 
 
 def _due_at(step: dict):
@@ -211,14 +378,70 @@ def _due_at(step: dict):
     return timezone.now() + timedelta(hours=hours) if hours else None
 
 
-def _make_ready_steps(case: Case, *, actor) -> None:
-    """Ready every waiting step whose prerequisites are approved; complete when all are."""
-    tasks = {task.step_id: task for task in case.tasks.select_for_update()}
-    approved = {sid for sid, task in tasks.items() if task.state == TaskState.APPROVED}
+def _done_steps(steps: list[dict], tasks: dict[str, Task]) -> set[str]:
+    """Approved steps, plus skipped ones (no task) once their own prerequisites are done."""
+    done = {sid for sid, task in tasks.items() if task.state == TaskState.APPROVED}
+    skipped = [step for step in steps if step["id"] not in tasks]
+    grew = True
+    while grew:
+        grew = False
+        for step in skipped:
+            if step["id"] not in done and set(step.get("after", [])) <= done:
+                done.add(step["id"])
+                grew = True
+    return done
+
+
+def _advance(case: Case, *, actor) -> None:
+    """Ready every waiting step whose prerequisites are done; complete when all are.
+
+    A prerequisite whose condition did not apply (no task) counts as done.
+    """
+    tasks = {task.step_id: task for task in case.tasks.all()}
+    for task in tasks.values():
+        task.case = case
+    done = _done_steps(case.definition.spec["steps"], tasks)
     for step in case.definition.spec["steps"]:
-        task = tasks[step["id"]]
-        if task.state == TaskState.WAITING and set(step.get("after", [])) <= approved:
+        task = tasks.get(step["id"])
+        if task and task.state == TaskState.WAITING and set(step.get("after", [])) <= done:
             _transition(task, "make_ready", actor=actor, action="ready", due_at=_due_at(step))
-    if len(approved) == len(tasks):
+            if task.kind == StepKind.AUTOMATIC and case.state == CaseState.RUNNING:
+                _enqueue_automatic(task)
+    if case.state == CaseState.RUNNING and all(
+        task.state == TaskState.APPROVED for task in tasks.values()
+    ):
         _case_transition(case, "complete", actor=actor, action="complete")
         _call_case_handler(case, "on_complete", actor=actor)
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+def escalate_overdue(*, now=None) -> list[int]:
+    """Mark overdue open tasks as escalated, each exactly once, and tell the supervisors.
+
+    Safe with several scanners at once: a task is claimed by a conditional update, and
+    only the scanner whose update changed the row escalates it.
+    """
+    now = now or timezone.now()
+    escalated = []
+    candidates = Task.objects.filter(
+        state__in=OPEN_STATES, due_at__lt=now, escalated_at__isnull=True
+    ).values_list("pk", flat=True)
+    for task_id in list(candidates):
+        with audit.atomic():
+            # Re-check everything: the task may have been decided since it was listed.
+            won = Task.objects.filter(
+                pk=task_id, escalated_at__isnull=True, state__in=OPEN_STATES, due_at__lt=now
+            ).update(escalated_at=now)
+            if not won:
+                continue
+            task = Task.objects.select_related("case", "desk").get(pk=task_id)
+            audit.record(obj=task, action="escalate", from_state=task.state,
+                         to_state=task.state, case=task.case,
+                         comment=_("Échéance dépassée"))
+            from .tasks import notify_escalation
+
+            transaction.on_commit(lambda task_id=task_id: notify_escalation.delay(task_id))
+        escalated.append(task_id)
+    return escalated

@@ -9,19 +9,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import diagrams, figures, selectors, services
 from .access import desk_member_required
-from .forms import DecisionForm
-from .models import TaskState
+from .forms import DecisionForm, ReassignForm
+from .models import StepKind, TaskState
 
-ACTIONS = {
-    "claim": (services.claim_task, gettext_lazy("Tâche prise en charge.")),
-    "release": (services.release_task, gettext_lazy("Tâche remise dans la file du guichet.")),
-    "approve": (services.approve_task, gettext_lazy("Décision enregistrée : étape approuvée.")),
-    "return": (services.return_task, gettext_lazy("Dossier renvoyé au demandeur pour correction.")),
-    "reject": (services.reject_task, gettext_lazy("Dossier rejeté.")),
+SUCCESS = {
+    "claim": gettext_lazy("Tâche prise en charge."),
+    "release": gettext_lazy("Tâche remise dans la file du guichet."),
+    "approve": gettext_lazy("Décision enregistrée : étape approuvée."),
+    "return": gettext_lazy("Dossier renvoyé au demandeur pour correction."),
+    "reject": gettext_lazy("Dossier rejeté."),
+    "reassign": gettext_lazy("Tâche réattribuée."),
 }
-NEEDS_COMMENT = {"approve", "return", "reject"}
+
+
+def _correctable(subject) -> list[tuple[str, str]]:
+    fields = getattr(subject, "correctable_fields", None)
+    return list(fields()) if callable(fields) else []
 
 
 @desk_member_required
@@ -33,53 +38,89 @@ def queue(request):
         if desk is None:
             raise Http404
     tasks = selectors.queue_for(request.user, desk=desk)
-    return render(
-        request,
-        "workflows/queue.html",
-        {"desks": desks, "current_desk": desk, "tasks": tasks},
-    )
+    return render(request, "workflows/queue.html",
+                  {"desks": desks, "current_desk": desk, "tasks": tasks})
+
+
+@desk_member_required
+def dashboard(request):
+    desks = list(selectors.desks_of(request.user))
+    return render(request, "workflows/dashboard.html",
+                  {"figures": figures.desk_figures(desks), "days": 30})
 
 
 @desk_member_required
 def task_detail(request, task_id: int):
     task = get_object_or_404(selectors.tasks_visible_to(request.user), pk=task_id)
     case = task.case
-    return render(
-        request,
-        "workflows/task_detail.html",
-        {
-            "task": task,
-            "case": case,
-            "subject": case.subject,
-            "case_tasks": selectors.case_tasks(case),
-            "form": DecisionForm(),
-            "can_decide": task.state == TaskState.CLAIMED and task.assignee_id == request.user.pk,
-            "can_claim": task.state == TaskState.READY,
-        },
-    )
+    step = case.definition.step(task.step_id)
+    can_decide = task.state == TaskState.CLAIMED and task.assignee_id == request.user.pk
+    supervisor = selectors.is_supervisor_of(request.user, task.desk)
+    open_for_reassign = task.state in (TaskState.CLAIMED, TaskState.FAILED) or (
+        task.state == TaskState.READY and task.kind == StepKind.MANUAL)
+    return render(request, "workflows/task_detail.html", {
+        "task": task,
+        "case": case,
+        "subject": case.subject,
+        "case_tasks": selectors.case_tasks(case),
+        "diagram": diagrams.case_svg(case),
+        "form": DecisionForm(step=step, correctable=_correctable(case.subject)),
+        "can_decide": can_decide,
+        "can_claim": task.state == TaskState.FAILED or (
+            task.state == TaskState.READY and task.kind == StepKind.MANUAL),
+        "reassign_form": ReassignForm(members=selectors.desk_members(task.desk))
+        if supervisor and open_for_reassign else None,
+    })
 
 
 @require_POST
 @desk_member_required
 def task_action(request, task_id: int, action: str):
     task = get_object_or_404(selectors.tasks_visible_to(request.user), pk=task_id)
-    if action not in ACTIONS:
+    if action not in SUCCESS:
         raise Http404
-    service, success_message = ACTIONS[action]
-    kwargs = {"task_id": task.pk, "user": request.user}
-    if action in NEEDS_COMMENT:
-        form = DecisionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, _("Observation invalide : %(errors)s") % {
-                "errors": " ".join(form.errors.get("comment", []))})
-            return redirect("workflows:task", task_id=task.pk)
-        kwargs["comment"] = form.cleaned_data["comment"]
     try:
-        service(**kwargs)
+        _perform(request, task, action)
     except services.WorkflowError as error:
         messages.error(request, str(error))
         return redirect("workflows:task", task_id=task.pk)
-    messages.success(request, success_message)
-    if action == "claim":
+    except _InvalidForm as invalid:
+        messages.error(request, str(invalid))
+        return redirect("workflows:task", task_id=task.pk)
+    messages.success(request, SUCCESS[action])
+    if action in ("claim", "reassign"):
         return redirect("workflows:task", task_id=task.pk)
     return redirect("workflows:queue")
+
+
+class _InvalidForm(Exception):
+    pass
+
+
+def _perform(request, task, action: str) -> None:
+    user = request.user
+    if action == "claim":
+        services.claim_task(task_id=task.pk, user=user)
+    elif action == "release":
+        services.release_task(task_id=task.pk, user=user)
+    elif action == "reassign":
+        form = ReassignForm(request.POST, members=selectors.desk_members(task.desk))
+        if not form.is_valid():
+            raise _InvalidForm(_("Choisissez un agent du guichet."))
+        services.reassign_task(task_id=task.pk, supervisor=user,
+                               to_user=form.cleaned_data["assignee"])
+    else:
+        step = task.case.definition.step(task.step_id)
+        form = DecisionForm(request.POST, step=step, correctable=_correctable(task.case.subject))
+        if not form.is_valid():
+            errors = " ".join(str(e) for errs in form.errors.values() for e in errs)
+            raise _InvalidForm(_("Décision non enregistrée : %(errors)s") % {"errors": errors})
+        comment = form.cleaned_data["comment"]
+        if action == "approve":
+            services.approve_task(task_id=task.pk, user=user, comment=comment,
+                                  data=form.step_data())
+        elif action == "return":
+            services.return_task(task_id=task.pk, user=user, comment=comment,
+                                 fields=form.cleaned_data.get("correction_fields", []))
+        else:
+            services.reject_task(task_id=task.pk, user=user, comment=comment)

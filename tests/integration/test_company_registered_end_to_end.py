@@ -15,9 +15,17 @@ from django.test import Client
 from django.urls import reverse
 
 from config.celery import app as celery_app
+from documents.verification import verify_pdf
 from registry.models import Application, ApplicationState, Company
 
-from ..journeys import approve_ready_task, file_sarl, log_in_with_totp, sign_up_and_verify, submit
+from ..journeys import (
+    DESK_ORDER,
+    approve_ready_task,
+    file_sarl,
+    log_in_with_totp,
+    sign_up_and_verify,
+    submit,
+)
 
 pytestmark = [
     pytest.mark.integration,
@@ -58,7 +66,7 @@ def test_a_sarl_is_registered_end_to_end_with_a_real_worker(real_worker, make_us
     application.refresh_from_db()
     assert application.state == ApplicationState.IN_REVIEW
 
-    for desk in ("guichet", "greffe", "greffier"):
+    for desk in DESK_ORDER:
         clerk = Client()
         log_in_with_totp(clerk, clerks[desk])
         approve_ready_task(clerk, application.pk, desk)
@@ -75,7 +83,8 @@ def test_a_sarl_is_registered_end_to_end_with_a_real_worker(real_worker, make_us
     assert download.status_code == 200
     pdf = b"".join(download.streaming_content)
     assert pdf.startswith(b"%PDF-")
-    assert len(pdf) == company.certificate.size
+    assert len(pdf) == company.certificate.stored_file.size
+    assert verify_pdf(pdf).outcome == "authentic"  # sealed with the registry's key
 
     other = Client()
     other.force_login(make_user("intrus@example.tg"))

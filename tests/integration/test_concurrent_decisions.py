@@ -79,3 +79,59 @@ def test_two_approvals_of_one_task_at_once_apply_once(transactional_db, submitte
     registry_task = Task.objects.get(case__subject_id=submitted.pk, step_id="registry")
     assert registry_task.state == TaskState.READY
     assert AuditEvent.objects.filter(object_type="workflows.task", action="approve").count() == 1
+
+
+def _drive_to_parallel_desks(application, clerks) -> tuple[Task, Task]:
+    """Approve intake and registry (the automatic checks run on commit, eagerly)."""
+    for step_id in ("intake", "registry"):
+        task = Task.objects.get(case__subject_id=application.pk, step_id=step_id,
+                                state=TaskState.READY)
+        clerk = clerks[task.desk.code]
+        engine.claim_task(task_id=task.pk, user=clerk)
+        engine.approve_task(task_id=task.pk, user=clerk)
+    tax = Task.objects.get(case__subject_id=application.pk, step_id="tax")
+    social = Task.objects.get(case__subject_id=application.pk, step_id="social_security")
+    engine.claim_task(task_id=tax.pk, user=clerks["impots"])
+    engine.claim_task(task_id=social.pk, user=clerks["cnss"])
+    return tax, social
+
+
+def test_parallel_desks_deciding_at_once_neither_deadlock_nor_both_win(
+    transactional_db, submitted, clerks
+):
+    """Tax approves while social security rejects: decisions on one case serialise."""
+    tax, social = _drive_to_parallel_desks(submitted, clerks)
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def decide(action):
+        try:
+            barrier.wait()
+            action()
+        except engine.WorkflowError:
+            pass  # a clear refusal is fine; a deadlock or any other error is not
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(lambda: engine.approve_task(
+            task_id=tax.pk, user=clerks["impots"], data={"nif": "1000428517"}),)),
+        threading.Thread(target=decide, args=(lambda: engine.reject_task(
+            task_id=social.pk, user=clerks["cnss"], comment="Dossier incomplet"),)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    social.refresh_from_db()
+    tax.refresh_from_db()
+    assert social.state == TaskState.REJECTED
+    # Whichever came first, the case ended rejected and the registrar never became ready.
+    assert tax.state in (TaskState.APPROVED, TaskState.CANCELLED)
+    registrar = Task.objects.get(case__subject_id=submitted.pk, step_id="registrar")
+    assert registrar.state == TaskState.CANCELLED
+    assert registrar.case.state == "rejected"

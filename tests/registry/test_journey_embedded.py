@@ -9,7 +9,14 @@ from django.urls import reverse
 
 from registry.models import ApplicationState, Company
 
-from ..journeys import approve_ready_task, file_sarl, log_in_with_totp, sign_up_and_verify, submit
+from ..journeys import (
+    DESK_ORDER,
+    approve_ready_task,
+    file_sarl,
+    log_in_with_totp,
+    sign_up_and_verify,
+    submit,
+)
 
 
 def test_a_sarl_goes_from_sign_up_to_certificate(
@@ -19,7 +26,7 @@ def test_a_sarl_goes_from_sign_up_to_certificate(
     sign_up_and_verify(applicant, "awa.koffi@example.tg")
     application = file_sarl(applicant)
     submit(applicant, application)
-    for desk in ("guichet", "greffe", "greffier"):
+    for desk in DESK_ORDER:
         clerk = Client()
         log_in_with_totp(clerk, clerks[desk])
         with django_capture_on_commit_callbacks(execute=True):

@@ -9,7 +9,15 @@ from django.urls import reverse
 from registry.models import ApplicationState
 from workflows.models import AuditEvent, CaseState, TaskState
 
-from .helpers import case_of, claim_and_approve, event_count, states, task_of
+from .helpers import (
+    advance_until,
+    case_of,
+    claim_and_approve,
+    event_count,
+    run_on_commit,
+    states,
+    task_of,
+)
 
 QUEUE_URL = "/guichet/"
 
@@ -198,7 +206,8 @@ def test_claim_then_approve_through_the_views(client, clerks, case, intake):
     page = client.get(task_url(intake))
     assert page.context["can_decide"] is True
 
-    response = client.post(task_url(intake, "approve"), {"comment": "Dossier complet"})
+    with run_on_commit():  # the automatic checks run once the decision is committed
+        response = client.post(task_url(intake, "approve"), {"comment": "Dossier complet"})
     assert response.status_code == 302
     assert response.url == QUEUE_URL
     assert ("success", "Décision enregistrée : étape approuvée.") in messages_of(response)
@@ -321,6 +330,140 @@ def test_an_overlong_comment_is_refused_before_any_decision(client, clerks, inta
 
     level, text = last_message(response)
     assert level == "error"
-    assert text.startswith("Observation invalide")
+    assert text.startswith("Décision non enregistrée")
+    assert "4000" in text
     intake.refresh_from_db()
     assert intake.state == TaskState.CLAIMED
+
+
+# --- desk fields, corrections and the diagram ----------------------------------------------
+
+
+@pytest.fixture
+def tax(case, clerks):
+    advance_until(case, "tax", clerks)
+    return task_of(case, "tax")
+
+
+def test_the_tax_task_page_asks_for_the_nif_and_offers_correction_checkboxes(
+    client, clerks, tax
+):
+    login(client, clerks["impots"])
+    page = client.get(task_url(tax))
+    assert page.context["can_decide"] is False
+    assert 'name="data_nif"' not in page.content.decode()  # not before claiming
+
+    client.post(task_url(tax, "claim"))
+    page = client.get(task_url(tax))
+
+    assert page.context["can_decide"] is True
+    body = page.content.decode()
+    assert 'name="data_nif"' in body
+    assert "Numéro d&#x27;identification fiscale (NIF)" in body
+    assert 'type="checkbox" name="correction_fields" value="founder-id_document_number"' in body
+    assert 'value="company-company_name"' in body
+    assert "Éléments que le demandeur doit corriger" in body
+
+
+def test_the_intake_task_page_asks_for_no_desk_field(client, clerks, intake):
+    login(client, clerks["guichet"])
+    client.post(task_url(intake, "claim"))
+    body = client.get(task_url(intake)).content.decode()
+    assert 'name="data_' not in body
+    assert 'name="correction_fields"' in body
+
+
+def test_approving_tax_through_the_view_stores_the_nif_without_spaces(
+    client, clerks, submitted, case, tax
+):
+    login(client, clerks["impots"])
+    client.post(task_url(tax, "claim"))
+
+    response = client.post(task_url(tax, "approve"), {"comment": "", "data_nif": "1000 428 517"})
+
+    assert response.url == QUEUE_URL
+    tax.refresh_from_db()
+    submitted.refresh_from_db()
+    assert tax.state == TaskState.APPROVED
+    assert tax.data == {"nif": "1000428517"}
+    assert submitted.nif == "1000428517"
+
+
+def test_approving_tax_through_the_view_without_nif_shows_the_field_in_error(
+    client, clerks, submitted, tax
+):
+    login(client, clerks["impots"])
+    client.post(task_url(tax, "claim"))
+
+    response = client.post(task_url(tax, "approve"), {"comment": "", "data_nif": ""})
+
+    assert response.url == task_url(tax)
+    assert last_message(response) == (
+        "error", "Le champ « Numéro d'identification fiscale (NIF) » est obligatoire.")
+    tax.refresh_from_db()
+    submitted.refresh_from_db()
+    assert tax.state == TaskState.CLAIMED
+    assert submitted.nif == ""
+
+
+def test_returning_through_the_view_with_checked_fields_opens_only_those(
+    client, clerks, submitted, case, intake
+):
+    login(client, clerks["guichet"])
+    client.post(task_url(intake, "claim"))
+
+    client.post(task_url(intake, "return"), {
+        "comment": "Numéro de CNI illisible",
+        "correction_fields": ["founder-id_document_number", "founder-address"],
+    })
+
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.CORRECTION_REQUESTED
+    assert submitted.correction_fields == ["founder-address", "founder-id_document_number"]
+
+
+def test_returning_through_the_view_with_an_unknown_field_is_refused(
+    client, clerks, submitted, intake
+):
+    login(client, clerks["guichet"])
+    client.post(task_url(intake, "claim"))
+
+    response = client.post(task_url(intake, "return"), {
+        "comment": "À corriger", "correction_fields": ["company-rccm_number"],
+    })
+
+    level, text = last_message(response)
+    assert level == "error"
+    assert text.startswith("Décision non enregistrée")
+    intake.refresh_from_db()
+    submitted.refresh_from_db()
+    assert intake.state == TaskState.CLAIMED
+    assert submitted.state == ApplicationState.IN_REVIEW
+
+
+def test_the_task_page_shows_the_case_diagram(client, clerks, intake):
+    body = login(client, clerks["guichet"]).get(task_url(intake)).content.decode()
+    assert '<svg viewBox="' in body
+    assert 'data-step="intake" data-state="ready"' in body
+
+
+def test_the_applicants_status_page_shows_the_case_diagram(client, entrepreneur, clerks,
+                                                           submitted, case):
+    claim_and_approve(case, "intake", clerks["guichet"])
+    client.force_login(entrepreneur)
+
+    response = client.get(f"/dossiers/{submitted.reference}/")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<svg viewBox="' in body
+    assert 'class="case-diagram"' in body
+    assert 'data-step="intake" data-state="done"' in body
+    assert 'data-step="registry" data-state="ready"' in body
+    assert 'data-step="social_security" data-state="waiting"' in body
+
+
+def test_a_draft_status_page_has_no_diagram(client, entrepreneur, draft):
+    client.force_login(entrepreneur)
+    body = client.get(f"/dossiers/{draft.reference}/").content.decode()
+    assert "<svg" not in body

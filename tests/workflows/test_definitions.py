@@ -6,6 +6,7 @@ import copy
 
 import pytest
 
+from registry import services as registry_services
 from workflows import services as engine
 from workflows.definitions import (
     DEFINITIONS_DIR,
@@ -17,9 +18,10 @@ from workflows.definitions import (
 )
 from workflows.models import Case, Desk, Task, TaskState, WorkflowDefinition
 
-from .helpers import claim_and_approve
+from ..conftest import COMPANY_DATA, FOUNDER_DATA
+from .helpers import STEPS, advance_until, case_of, claim_and_approve, states
 
-DESKS = {"guichet", "greffe", "greffier"}
+DESKS = {"guichet", "greffe", "impots", "cnss", "greffier"}
 
 
 def a_spec() -> dict:
@@ -92,11 +94,6 @@ def test_it_rejects_a_step_that_waits_for_itself():
         validate(spec, desk_codes=DESKS)
 
 
-@pytest.mark.xfail(
-    reason="BUG: _check_acyclic names the alphabetically first blocked step, which may only "
-    "depend on the cycle without being part of it",
-    strict=True,
-)
 def test_it_names_a_step_that_is_part_of_the_cycle_not_one_downstream_of_it():
     spec = {
         "code": "test_procedure",
@@ -111,6 +108,113 @@ def test_it_names_a_step_that_is_part_of_the_cycle_not_one_downstream_of_it():
     }
     with pytest.raises(DefinitionError, match=r"step '(x|y)': prerequisites form a cycle"):
         validate(spec, desk_codes=DESKS)
+
+
+def test_it_names_a_step_of_the_cycle_when_the_blocked_step_is_listed_first():
+    spec = {
+        "code": "test_procedure",
+        "title": "Procédure de test",
+        "steps": [
+            {"id": "archive", "desk": "greffier", "after": ["b"]},
+            {"id": "a", "desk": "greffe", "after": ["c"]},
+            {"id": "b", "desk": "greffe", "after": ["a"]},
+            {"id": "c", "desk": "greffe", "after": ["b"]},
+        ],
+    }
+    with pytest.raises(DefinitionError, match=r"step '(a|b|c)': prerequisites form a cycle"):
+        validate(spec, desk_codes=DESKS)
+
+
+# --- kinds, automatic steps, fields and conditions ----------------------------------------
+
+
+def test_it_rejects_an_unknown_kind_naming_the_step():
+    spec = a_spec()
+    spec["steps"][1]["kind"] = "robot"
+    with pytest.raises(DefinitionError, match=r"step 'check': unknown kind 'robot'"):
+        validate(spec, desk_codes=DESKS)
+
+
+def test_it_rejects_an_automatic_step_without_run():
+    spec = a_spec()
+    spec["steps"][1]["kind"] = "automatic"
+    with pytest.raises(DefinitionError, match=r"step 'check': an automatic step needs 'run'"):
+        validate(spec, desk_codes=DESKS)
+
+
+def test_it_rejects_a_manual_step_with_run():
+    spec = a_spec()
+    spec["steps"][1]["run"] = "registry.checks.name_check"
+    with pytest.raises(DefinitionError, match=r"step 'check': only an automatic step has 'run'"):
+        validate(spec, desk_codes=DESKS)
+
+
+def test_it_rejects_an_automatic_step_whose_run_does_not_import():
+    spec = a_spec()
+    spec["steps"][1].update(kind="automatic", run="registry.checks.no_such_check")
+    with pytest.raises(DefinitionError, match=r"step 'check': handler .* does not import"):
+        validate(spec, desk_codes=DESKS)
+
+
+def test_it_accepts_an_automatic_step_with_a_run_that_imports():
+    spec = a_spec()
+    spec["steps"][1].update(kind="automatic", run="registry.checks.name_check")
+    assert validate(spec, desk_codes=DESKS) is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ([{"name": "nif"}], r"step 'check': a field needs a name and a label"),
+        ([{"label": "NIF"}], r"step 'check': a field needs a name and a label"),
+        ([{"name": "nif", "label": "NIF"}, {"name": "nif", "label": "NIF bis"}],
+         r"step 'check': duplicate field 'nif'"),
+        ([{"name": "nif", "label": "NIF", "pattern": "(\\d{10}"}],
+         r"step 'check': field 'nif' has a bad pattern"),
+    ],
+)
+def test_it_rejects_bad_desk_fields_naming_the_step(fields, message):
+    spec = a_spec()
+    spec["steps"][1]["fields"] = fields
+    with pytest.raises(DefinitionError, match=message):
+        validate(spec, desk_codes=DESKS)
+
+
+def test_it_rejects_a_condition_on_an_undeclared_fact():
+    spec = a_spec()
+    spec["steps"][1]["when"] = {"legal_form": ["SARL"]}
+    with pytest.raises(
+        DefinitionError,
+        match=r"step 'check': unreachable, condition on undeclared fact 'legal_form'",
+    ):
+        validate(spec, desk_codes=DESKS)
+
+
+def test_it_rejects_a_condition_on_values_the_fact_never_takes():
+    spec = a_spec()
+    spec["facts"] = {"legal_form": ["EI", "SARL"]}
+    spec["steps"][1]["when"] = {"legal_form": ["SAS", "SA"]}
+    with pytest.raises(
+        DefinitionError,
+        match=r"step 'check': unreachable, 'legal_form' never takes \['SA', 'SAS'\]",
+    ):
+        validate(spec, desk_codes=DESKS)
+
+
+def test_it_accepts_a_condition_on_a_declared_fact_and_value():
+    spec = a_spec()
+    spec["facts"] = {"legal_form": ["EI", "SARL"]}
+    spec["steps"][1]["when"] = {"legal_form": ["SARL", "SAS"]}
+    assert validate(spec, desk_codes=DESKS) is None
+
+
+def test_the_shipped_definition_declares_every_legal_form_as_a_fact():
+    from registry.legal_forms import LegalForm
+
+    shipped = load_file(DEFINITIONS_DIR / "company_creation.yaml")
+    assert set(shipped["facts"]["legal_form"]) == set(LegalForm.values)
+    social = next(step for step in shipped["steps"] if step["id"] == "social_security")
+    assert set(social["when"]["legal_form"]) == set(LegalForm.values) - {"EI"}
 
 
 @pytest.mark.parametrize(
@@ -166,7 +270,9 @@ def test_post_migrate_published_the_desks_and_company_creation(db):
     )
     definition = WorkflowDefinition.objects.get(code="company_creation")
     assert definition.version == 1
-    assert [step["id"] for step in definition.spec["steps"]] == ["intake", "registry", "registrar"]
+    assert [step["id"] for step in definition.spec["steps"]] == list(STEPS)
+    assert [step["id"] for step in definition.spec["steps"] if step.get("kind") == "automatic"] == [
+        "name_check", "screening"]
 
 
 def test_it_does_not_republish_unchanged_files(db):
@@ -254,6 +360,38 @@ def test_a_pinned_case_completes_by_its_own_version_steps(draft, clerks):
     assert old_case.state == "completed"
     assert old_case.ended_at is not None
     assert not Task.objects.filter(case=old_case, step_id="sign").exists()
+
+
+def test_a_running_company_case_keeps_its_version_when_the_procedure_changes(
+    submitted, clerks, other_entrepreneur
+):
+    old_case = case_of(submitted)
+    shorter = load_file(DEFINITIONS_DIR / "company_creation.yaml")
+    shorter["steps"] = [step for step in shorter["steps"] if step["id"] != "social_security"]
+    shorter["steps"][-1]["after"] = ["tax"]
+    assert publish(shorter).version == 2
+
+    # The running case still follows version 1: the registrar waits for social security.
+    advance_until(old_case, "tax", clerks)
+    claim_and_approve(old_case, "tax", clerks["impots"])
+    assert states(old_case)["registrar"] == TaskState.WAITING
+    claim_and_approve(old_case, "social_security", clerks["cnss"])
+    assert states(old_case)["registrar"] == TaskState.READY
+    old_case.refresh_from_db()
+    assert old_case.definition.version == 1
+
+    # A filing submitted now gets version 2, without social security.
+    draft = registry_services.application_create(
+        owner=other_entrepreneur, data=dict(COMPANY_DATA, company_name="Lagune Verte"),
+        founder=dict(FOUNDER_DATA),
+    )
+    registry_services.application_submit(application_id=draft.pk, user=other_entrepreneur)
+    new_case = case_of(draft)
+    assert new_case.definition.version == 2
+    assert "social_security" not in states(new_case)
+    advance_until(new_case, "tax", clerks)
+    claim_and_approve(new_case, "tax", clerks["impots"])
+    assert states(new_case)["registrar"] == TaskState.READY
 
 
 def test_start_case_refuses_an_unpublished_procedure(draft):

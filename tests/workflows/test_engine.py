@@ -13,7 +13,20 @@ from workflows import services as engine
 from workflows.definitions import publish
 from workflows.models import AuditEvent, CaseState, Task, TaskState
 
-from .helpers import case_of, claim_and_approve, event_count, states, task_of
+from .helpers import (
+    AUTOMATIC_STEPS,
+    DESK_OF_STEP,
+    INITIAL_STATES,
+    STEPS,
+    advance_until,
+    case_of,
+    claim_and_approve,
+    complete,
+    event_count,
+    run_on_commit,
+    states,
+    task_of,
+)
 
 RCCM = re.compile(r"^TG-LOM-\d{4}-B-\d{5}$")
 
@@ -35,40 +48,54 @@ def test_submission_opens_one_case_with_only_intake_ready(submitted, case):
     assert case.state == CaseState.RUNNING
     assert case.definition.code == "company_creation"
     assert case.subject_id == submitted.pk
-    assert states(case) == {
-        "intake": TaskState.READY,
-        "registry": TaskState.WAITING,
-        "registrar": TaskState.WAITING,
-    }
+    assert states(case) == INITIAL_STATES
     intake = task_of(case, "intake")
     assert intake.desk.code == "guichet"
     assert intake.ready_at is not None
     assert intake.due_at is not None  # sla_hours: 4
+    assert list(Task.objects.filter(case=case).values_list("step_id", flat=True)) == list(STEPS)
     submitted.refresh_from_db()
     assert submitted.state == ApplicationState.IN_REVIEW
 
 
-def test_claim_then_approve_of_intake_makes_registry_ready(case, clerks):
+def test_each_step_belongs_to_its_desk_and_only_the_two_checks_are_automatic(case):
+    tasks = Task.objects.filter(case=case).select_related("desk")
+    assert {task.step_id: task.desk.code for task in tasks} == DESK_OF_STEP
+    assert {task.step_id for task in tasks if task.kind == "automatic"} == set(AUTOMATIC_STEPS)
+
+
+def test_claim_then_approve_of_intake_runs_both_checks_and_makes_registry_ready(case, clerks):
     intake = task_of(case, "intake")
     engine.claim_task(task_id=intake.pk, user=clerks["guichet"])
     intake.refresh_from_db()
     assert intake.state == TaskState.CLAIMED
     assert intake.assignee == clerks["guichet"]
 
-    engine.approve_task(task_id=intake.pk, user=clerks["guichet"], comment="Pièces complètes")
+    with run_on_commit():
+        engine.approve_task(task_id=intake.pk, user=clerks["guichet"], comment="Pièces complètes")
 
     intake.refresh_from_db()
     assert intake.state == TaskState.APPROVED
     assert intake.decided_at is not None
     assert intake.comment == "Pièces complètes"
-    assert states(case) == {
+    assert states(case) == INITIAL_STATES | {
         "intake": TaskState.APPROVED,
+        "name_check": TaskState.APPROVED,
+        "screening": TaskState.APPROVED,
         "registry": TaskState.READY,
-        "registrar": TaskState.WAITING,
     }
     registry = task_of(case, "registry")
     assert registry.desk.code == "greffe"
     assert registry.assignee is None
+
+
+def test_until_the_commit_the_automatic_checks_wait_ready_and_registry_waits(case, clerks):
+    claim_and_approve(case, "intake", clerks["guichet"], on_commit=False)
+    assert states(case) == INITIAL_STATES | {
+        "intake": TaskState.APPROVED,
+        "name_check": TaskState.READY,
+        "screening": TaskState.READY,
+    }
 
 
 def test_it_rejects_approving_a_task_nobody_claimed(case, clerks):
@@ -79,7 +106,7 @@ def test_it_rejects_approving_a_task_nobody_claimed(case, clerks):
     intake.refresh_from_db()
     assert intake.state == TaskState.READY
     assert intake.decided_at is None
-    assert states(case)["registry"] == TaskState.WAITING
+    assert states(case) == INITIAL_STATES
     assert event_count() == before
 
 
@@ -90,6 +117,25 @@ def test_it_rejects_claiming_a_task_already_claimed(case, clerks, second_guichet
         engine.claim_task(task_id=intake.pk, user=second_guichet_clerk)
     intake.refresh_from_db()
     assert intake.assignee == clerks["guichet"]
+
+
+def test_it_rejects_claiming_a_waiting_task(case, clerks):
+    registry = task_of(case, "registry")
+    with pytest.raises(engine.WorkflowError):
+        engine.claim_task(task_id=registry.pk, user=clerks["greffe"])
+    registry.refresh_from_db()
+    assert registry.state == TaskState.WAITING
+    assert registry.assignee is None
+
+
+def test_it_rejects_claiming_an_automatic_check_that_has_not_run(case, clerks):
+    claim_and_approve(case, "intake", clerks["guichet"], on_commit=False)
+    name_check = task_of(case, "name_check")
+    with pytest.raises(engine.WorkflowError, match="contrôle automatique est en cours"):
+        engine.claim_task(task_id=name_check.pk, user=clerks["guichet"])
+    name_check.refresh_from_db()
+    assert name_check.state == TaskState.READY
+    assert name_check.assignee is None
 
 
 def test_it_rejects_a_decision_by_a_clerk_who_did_not_claim_the_task(
@@ -109,7 +155,7 @@ def test_it_rejects_a_decision_by_a_clerk_who_did_not_claim_the_task(
     intake.refresh_from_db()
     assert intake.state == TaskState.CLAIMED
     assert intake.assignee == clerks["guichet"]
-    assert states(case)["registry"] == TaskState.WAITING
+    assert states(case)["name_check"] == TaskState.WAITING
     assert event_count() == before
 
 
@@ -144,8 +190,10 @@ def test_it_rejects_approving_an_already_approved_task_and_changes_nothing(case,
     assert event_count() == before
 
 
-def test_registry_approval_gives_the_application_an_rccm_number(submitted, case, clerks):
-    claim_and_approve(case, "intake", clerks["guichet"])
+def test_registry_approval_gives_an_rccm_number_and_readies_tax_and_social_security(
+    submitted, case, clerks
+):
+    advance_until(case, "registry", clerks)
     submitted.refresh_from_db()
     assert submitted.rccm_number is None
 
@@ -155,11 +203,37 @@ def test_registry_approval_gives_the_application_an_rccm_number(submitted, case,
     assert submitted.rccm_number is not None
     assert RCCM.match(submitted.rccm_number), submitted.rccm_number
     assert submitted.state == ApplicationState.IN_REVIEW
+    current = states(case)
+    assert current["tax"] == TaskState.READY
+    assert current["social_security"] == TaskState.READY
+    assert current["registrar"] == TaskState.WAITING
+    assert task_of(case, "tax").desk.code == "impots"
+    assert task_of(case, "social_security").desk.code == "cnss"
+
+
+def test_the_registrar_waits_for_both_tax_and_social_security(case, clerks):
+    advance_until(case, "tax", clerks)
+
+    claim_and_approve(case, "tax", clerks["impots"])
+    assert states(case)["registrar"] == TaskState.WAITING
+    assert states(case)["social_security"] == TaskState.READY
+
+    claim_and_approve(case, "social_security", clerks["cnss"])
+    assert states(case)["registrar"] == TaskState.READY
+
+
+def test_the_registrar_waits_whichever_of_the_two_approves_first(case, clerks):
+    advance_until(case, "tax", clerks)
+
+    claim_and_approve(case, "social_security", clerks["cnss"])
+    assert states(case)["registrar"] == TaskState.WAITING
+
+    claim_and_approve(case, "tax", clerks["impots"])
     assert states(case)["registrar"] == TaskState.READY
 
 
 def test_a_failing_approval_handler_leaves_nothing_half_done(submitted, case, clerks, monkeypatch):
-    claim_and_approve(case, "intake", clerks["guichet"])
+    advance_until(case, "registry", clerks)
     registry = task_of(case, "registry")
     engine.claim_task(task_id=registry.pk, user=clerks["greffe"])
     before = event_count()
@@ -175,21 +249,16 @@ def test_a_failing_approval_handler_leaves_nothing_half_done(submitted, case, cl
     submitted.refresh_from_db()
     assert registry.state == TaskState.CLAIMED
     assert registry.decided_at is None
-    assert states(case)["registrar"] == TaskState.WAITING
+    assert states(case)["tax"] == TaskState.WAITING
+    assert states(case)["social_security"] == TaskState.WAITING
     assert submitted.rccm_number is None
     assert event_count() == before
 
 
-def test_all_three_approvals_register_the_company_with_a_certificate(
-    submitted, case, clerks, django_capture_on_commit_callbacks
+def test_all_approvals_register_the_company_with_its_identifiers_and_a_certificate(
+    submitted, case, clerks
 ):
-    claim_and_approve(case, "intake", clerks["guichet"])
-    claim_and_approve(case, "registry", clerks["greffe"])
-    registrar = task_of(case, "registrar")
-    engine.claim_task(task_id=registrar.pk, user=clerks["greffier"])
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        engine.approve_task(task_id=registrar.pk, user=clerks["greffier"])
-    assert len(callbacks) == 1
+    complete(case, clerks, certificate=True)
 
     case.refresh_from_db()
     submitted.refresh_from_db()
@@ -204,18 +273,112 @@ def test_all_three_approvals_register_the_company_with_a_certificate(
     assert RCCM.match(company.rccm_number)
     assert company.capital == submitted.capital
     assert company.certificate is not None
-    assert company.certificate.content_type == "application/pdf"
-    assert company.certificate.size > 0
+    assert company.certificate.stored_file.content_type == "application/pdf"
+    assert company.certificate.stored_file.size > 0
+
+
+def test_registering_the_company_copies_the_nif_and_the_employer_number(submitted, case, clerks):
+    complete(case, clerks)
+
+    submitted.refresh_from_db()
+    assert submitted.nif == "1000428517"
+    assert submitted.employer_number == "123456"
+    company = Company.objects.get(application=submitted)
+    assert company.nif == "1000428517"
+    assert company.employer_number == "123456"
+    assert task_of(case, "tax").data == {"nif": "1000428517"}
+    assert task_of(case, "social_security").data == {"employer_number": "123456"}
 
 
 def test_without_commit_the_company_waits_for_its_certificate(submitted, case, clerks):
     """The certificate is issued after commit only: inside the decision, none exists yet."""
-    claim_and_approve(case, "intake", clerks["guichet"])
-    claim_and_approve(case, "registry", clerks["greffe"])
-    claim_and_approve(case, "registrar", clerks["greffier"])
+    complete(case, clerks, certificate=False)
     submitted.refresh_from_db()
     assert submitted.state == ApplicationState.APPROVED
     assert Company.objects.get(application=submitted).certificate is None
+
+
+# --- desk fields (NIF, employer number) --------------------------------------------------
+
+
+@pytest.fixture
+def claimed_tax(case, clerks):
+    advance_until(case, "tax", clerks)
+    tax = task_of(case, "tax")
+    engine.claim_task(task_id=tax.pk, user=clerks["impots"])
+    return tax
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ({}, "est obligatoire"),
+        ({"nif": "   "}, "est obligatoire"),
+        ({"nif": "123456789"}, "n'a pas le format attendu"),  # 9 digits
+        ({"nif": "12345678901"}, "n'a pas le format attendu"),  # 11 digits
+        ({"nif": "10004285AB"}, "n'a pas le format attendu"),
+    ],
+)
+def test_approving_tax_without_a_well_formed_nif_is_refused_and_changes_nothing(
+    submitted, case, clerks, claimed_tax, data, problem
+):
+    before = event_count()
+
+    with pytest.raises(engine.WorkflowError) as refusal:
+        engine.approve_task(task_id=claimed_tax.pk, user=clerks["impots"], data=data)
+
+    message = str(refusal.value)
+    assert "Numéro d'identification fiscale (NIF)" in message
+    assert problem in message
+    claimed_tax.refresh_from_db()
+    submitted.refresh_from_db()
+    assert claimed_tax.state == TaskState.CLAIMED
+    assert claimed_tax.data == {}
+    assert claimed_tax.decided_at is None
+    assert submitted.nif == ""
+    assert states(case)["registrar"] == TaskState.WAITING
+    assert event_count() == before
+
+
+def test_a_nif_typed_with_spaces_is_accepted_and_stored_as_digits(
+    submitted, case, clerks, claimed_tax
+):
+    engine.approve_task(task_id=claimed_tax.pk, user=clerks["impots"],
+                        data={"nif": " 1000 428  517 "})
+
+    claimed_tax.refresh_from_db()
+    submitted.refresh_from_db()
+    assert claimed_tax.state == TaskState.APPROVED
+    assert claimed_tax.data == {"nif": "1000428517"}
+    assert submitted.nif == "1000428517"
+    assert AuditEvent.objects.filter(object_type="registry.application", action="nif",
+                                     comment="1000428517").count() == 1
+
+
+def test_a_nif_in_non_ascii_digits_is_refused(submitted, case, clerks, claimed_tax):
+    with pytest.raises(engine.WorkflowError):
+        engine.approve_task(task_id=claimed_tax.pk, user=clerks["impots"],
+                            data={"nif": "١٠٠٠٤٢٨٥١٧"})
+    submitted.refresh_from_db()
+    assert submitted.nif == ""
+
+
+@pytest.mark.parametrize("number", ["12345", "1234567890123", "12-34-56"])
+def test_approving_social_security_with_a_malformed_employer_number_is_refused(
+    submitted, case, clerks, number
+):
+    advance_until(case, "social_security", clerks)
+    task = task_of(case, "social_security")
+    engine.claim_task(task_id=task.pk, user=clerks["cnss"])
+
+    with pytest.raises(engine.WorkflowError, match="Numéro employeur CNSS"):
+        engine.approve_task(task_id=task.pk, user=clerks["cnss"],
+                            data={"employer_number": number})
+
+    task.refresh_from_db()
+    submitted.refresh_from_db()
+    assert task.state == TaskState.CLAIMED
+    assert submitted.employer_number == ""
 
 
 # --- returning for correction -------------------------------------------------------------
@@ -235,7 +398,8 @@ def test_return_suspends_the_case_and_asks_the_applicant_to_correct(submitted, c
     assert case.ended_at is None
     assert submitted.state == ApplicationState.CORRECTION_REQUESTED
     assert submitted.correction_message == "Statuts non signés."
-    assert states(case)["registry"] == TaskState.WAITING
+    assert submitted.correction_fields == []
+    assert states(case)["name_check"] == TaskState.WAITING
 
 
 def test_resubmission_puts_the_returned_task_back_to_ready(submitted, case, clerks, entrepreneur):
@@ -264,17 +428,18 @@ def test_resubmission_puts_the_returned_task_back_to_ready(submitted, case, cler
 
 
 def test_a_return_at_a_later_step_reopens_only_that_step(submitted, case, clerks, entrepreneur):
-    claim_and_approve(case, "intake", clerks["guichet"])
+    advance_until(case, "registry", clerks)
     registry = task_of(case, "registry")
     engine.claim_task(task_id=registry.pk, user=clerks["greffe"])
-    engine.return_task(task_id=registry.pk, user=clerks["greffe"], comment="Dénomination prise")
+    engine.return_task(task_id=registry.pk, user=clerks["greffe"], comment="Objet imprécis")
 
     registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
 
-    assert states(case) == {
+    assert states(case) == INITIAL_STATES | {
         "intake": TaskState.APPROVED,
+        "name_check": TaskState.APPROVED,
+        "screening": TaskState.APPROVED,
         "registry": TaskState.READY,
-        "registrar": TaskState.WAITING,
     }
 
 
@@ -301,7 +466,7 @@ def test_it_refuses_a_return_or_reject_without_comment(submitted, case, clerks, 
 
 
 def test_reject_ends_the_case_and_cancels_the_other_open_tasks(submitted, case, clerks):
-    claim_and_approve(case, "intake", clerks["guichet"])
+    advance_until(case, "registry", clerks)
     registry = task_of(case, "registry")
     engine.claim_task(task_id=registry.pk, user=clerks["greffe"])
 
@@ -315,7 +480,11 @@ def test_reject_ends_the_case_and_cancels_the_other_open_tasks(submitted, case, 
     assert case.ended_at is not None
     assert states(case) == {
         "intake": TaskState.APPROVED,
+        "name_check": TaskState.APPROVED,
+        "screening": TaskState.APPROVED,
         "registry": TaskState.REJECTED,
+        "tax": TaskState.CANCELLED,
+        "social_security": TaskState.CANCELLED,
         "registrar": TaskState.CANCELLED,
     }
     assert task_of(case, "registrar").decided_at is not None
@@ -329,10 +498,8 @@ def test_reject_at_intake_cancels_every_later_step(submitted, case, clerks):
     intake = task_of(case, "intake")
     engine.claim_task(task_id=intake.pk, user=clerks["guichet"])
     engine.reject_task(task_id=intake.pk, user=clerks["guichet"], comment="Hors compétence")
-    assert states(case) == {
-        "intake": TaskState.REJECTED,
-        "registry": TaskState.CANCELLED,
-        "registrar": TaskState.CANCELLED,
+    assert states(case) == {step: TaskState.CANCELLED for step in STEPS} | {
+        "intake": TaskState.REJECTED
     }
     submitted.refresh_from_db()
     assert submitted.state == ApplicationState.REJECTED
@@ -341,8 +508,26 @@ def test_reject_at_intake_cancels_every_later_step(submitted, case, clerks):
         engine.claim_task(task_id=task_of(case, "registry").pk, user=clerks["greffe"])
 
 
+def test_rejecting_tax_cancels_the_parallel_social_security_task(submitted, case, clerks):
+    advance_until(case, "tax", clerks)
+    social = task_of(case, "social_security")
+    engine.claim_task(task_id=social.pk, user=clerks["cnss"])
+    tax = task_of(case, "tax")
+    engine.claim_task(task_id=tax.pk, user=clerks["impots"])
+
+    engine.reject_task(task_id=tax.pk, user=clerks["impots"], comment="Fraude fiscale")
+
+    assert states(case)["social_security"] == TaskState.CANCELLED
+    assert states(case)["registrar"] == TaskState.CANCELLED
+    with pytest.raises(engine.WorkflowError):
+        engine.approve_task(task_id=social.pk, user=clerks["cnss"],
+                            data={"employer_number": "123456"})
+    submitted.refresh_from_db()
+    assert submitted.employer_number == ""
+
+
 def test_withdrawal_cancels_the_case_and_its_open_tasks(submitted, case, clerks, entrepreneur):
-    claim_and_approve(case, "intake", clerks["guichet"])
+    advance_until(case, "registry", clerks)
     registry = task_of(case, "registry")
     engine.claim_task(task_id=registry.pk, user=clerks["greffe"])
 
@@ -355,7 +540,11 @@ def test_withdrawal_cancels_the_case_and_its_open_tasks(submitted, case, clerks,
     assert case.ended_at is not None
     assert states(case) == {
         "intake": TaskState.APPROVED,
+        "name_check": TaskState.APPROVED,
+        "screening": TaskState.APPROVED,
         "registry": TaskState.CANCELLED,
+        "tax": TaskState.CANCELLED,
+        "social_security": TaskState.CANCELLED,
         "registrar": TaskState.CANCELLED,
     }
     # The clerk who had claimed it can no longer decide.
@@ -383,7 +572,21 @@ def test_withdrawal_while_awaiting_correction_cancels_the_returned_task(
     assert set(states(case).values()) == {TaskState.CANCELLED}
 
 
-# --- the engine outside the sequential company procedure ----------------------------------
+def test_withdrawal_before_the_checks_ran_cancels_them_and_they_never_run(
+    submitted, case, clerks, entrepreneur
+):
+    claim_and_approve(case, "intake", clerks["guichet"], on_commit=False)
+    name_check = task_of(case, "name_check")
+
+    registry_services.application_withdraw(application_id=submitted.pk, user=entrepreneur)
+    engine.run_automatic_step(task_id=name_check.pk)  # the message queued before the withdrawal
+
+    name_check.refresh_from_db()
+    assert name_check.state == TaskState.CANCELLED
+    assert not AuditEvent.objects.filter(object_id=str(name_check.pk), action="run").exists()
+
+
+# --- the engine outside the company procedure ---------------------------------------------
 
 
 PARALLEL_SPEC = {
@@ -417,11 +620,6 @@ def test_parallel_steps_are_ready_together_and_join_before_the_next(parallel_cas
     assert states(parallel_case)["close"] == TaskState.READY
 
 
-@pytest.mark.xfail(
-    reason="BUG: return_task calls Case.suspend() unconditionally; a second return while the "
-    "case is already suspended raises django_fsm TransitionNotAllowed instead of being handled",
-    strict=True,
-)
 def test_a_second_desk_can_return_a_case_already_suspended(parallel_case, make_user):
     tax_clerk = make_user("otr@example.tg", desk="impots")
     cnss_clerk = make_user("cnss@example.tg", desk="cnss")
@@ -436,6 +634,7 @@ def test_a_second_desk_can_return_a_case_already_suspended(parallel_case, make_u
     parallel_case.refresh_from_db()
     assert parallel_case.state == CaseState.SUSPENDED
     assert states(parallel_case)["social"] == TaskState.RETURNED
+    assert AuditEvent.objects.filter(case=parallel_case, action="suspend").count() == 1
 
 
 def test_application_model_is_the_case_subject(submitted, case):

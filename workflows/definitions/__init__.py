@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from importlib import import_module
 from pathlib import Path
 
@@ -39,7 +40,12 @@ def load_file(path: Path) -> dict:
 
 
 def validate(spec: dict, *, desk_codes: set[str]) -> None:
-    """Raise DefinitionError for the first problem found, naming the step."""
+    """Raise DefinitionError for the first problem found, naming the step.
+
+    Checked: required keys, duplicate ids, unknown desks, kinds, prerequisites, cycles,
+    handlers that do not import, desk fields, and unreachable steps (a condition on a fact
+    the definition does not declare, or on values that fact never takes).
+    """
     for key in ("code", "title", "steps"):
         if not spec.get(key):
             raise DefinitionError(f"missing '{key}'")
@@ -54,36 +60,92 @@ def validate(spec: dict, *, desk_codes: set[str]) -> None:
         seen.add(step_id)
         if step.get("desk") not in desk_codes:
             raise DefinitionError(f"step '{step_id}': unknown desk '{step.get('desk')}'")
+        kind = step.get("kind", "manual")
+        if kind not in ("manual", "automatic"):
+            raise DefinitionError(f"step '{step_id}': unknown kind '{kind}'")
+        if kind == "automatic" and not step.get("run"):
+            raise DefinitionError(f"step '{step_id}': an automatic step needs 'run'")
+        if kind == "manual" and step.get("run"):
+            raise DefinitionError(f"step '{step_id}': only an automatic step has 'run'")
+        _check_fields(step)
+        _check_condition(step, spec.get("facts", {}))
     for step in steps:
         for prerequisite in step.get("after", []):
             if prerequisite not in seen:
                 raise DefinitionError(
                     f"step '{step['id']}': unknown prerequisite '{prerequisite}'"
                 )
-        if step.get("on_approve"):
-            _check_handler(step["on_approve"], where=f"step '{step['id']}'")
+        for key in ("run", "on_approve"):
+            if step.get(key):
+                _check_handler(step[key], where=f"step '{step['id']}'")
     for key in HANDLER_KEYS:
         if spec.get(key):
             _check_handler(spec[key], where=key)
     _check_acyclic(steps)
 
 
+def _check_fields(step: dict) -> None:
+    names = set()
+    for field in step.get("fields", []):
+        if not field.get("name") or not field.get("label"):
+            raise DefinitionError(f"step '{step['id']}': a field needs a name and a label")
+        if field["name"] in names:
+            raise DefinitionError(f"step '{step['id']}': duplicate field '{field['name']}'")
+        names.add(field["name"])
+        if field.get("pattern"):
+            try:
+                re.compile(field["pattern"])
+            except re.error as error:
+                raise DefinitionError(
+                    f"step '{step['id']}': field '{field['name']}' has a bad pattern"
+                ) from error
+
+
+def _check_condition(step: dict, facts: dict) -> None:
+    for fact, values in step.get("when", {}).items():
+        if fact not in facts:
+            raise DefinitionError(
+                f"step '{step['id']}': unreachable, condition on undeclared fact '{fact}'"
+            )
+        if not set(values) & set(facts[fact]):
+            raise DefinitionError(
+                f"step '{step['id']}': unreachable, '{fact}' never takes {sorted(values)}"
+            )
+
+
 def _check_handler(dotted_path: str, *, where: str) -> None:
     try:
-        import_handler(dotted_path)
+        handler = import_handler(dotted_path)
     except (ImportError, AttributeError) as error:
         raise DefinitionError(f"{where}: handler '{dotted_path}' does not import") from error
+    if not callable(handler):
+        raise DefinitionError(f"{where}: handler '{dotted_path}' is not callable")
 
 
 def _check_acyclic(steps: list[dict]) -> None:
-    after = {step["id"]: set(step.get("after", [])) for step in steps}
+    after = {step["id"]: list(step.get("after", [])) for step in steps}
     done: set[str] = set()
     while len(done) < len(after):
-        free = [sid for sid, deps in after.items() if sid not in done and deps <= done]
+        free = [sid for sid, deps in after.items() if sid not in done and set(deps) <= done]
         if not free:
-            stuck = sorted(set(after) - done)[0]
-            raise DefinitionError(f"step '{stuck}': prerequisites form a cycle")
+            raise DefinitionError(f"step '{_step_on_cycle(after, done)}': "
+                                  "prerequisites form a cycle")
         done.update(free)
+
+
+def _step_on_cycle(after: dict[str, list[str]], done: set[str]) -> str:
+    """Follow blocked prerequisites from any blocked step until one repeats: it is on a cycle."""
+    current = next(sid for sid in after if sid not in done)
+    visited: list[str] = []
+    while current not in visited:
+        visited.append(current)
+        current = next(dep for dep in after[current] if dep not in done)
+    return current
+
+
+def applies(step: dict, facts: dict) -> bool:
+    """Whether a step runs for a subject with these facts (steps without 'when' always do)."""
+    return all(facts.get(fact) in values for fact, values in step.get("when", {}).items())
 
 
 def checksum(spec: dict) -> str:

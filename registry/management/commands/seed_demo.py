@@ -32,16 +32,19 @@ STAFF = [
 ADMIN = ("admin@demo.tg", "Admin", "CFE")
 PASSWORD = "Demo-Togo-2026"
 
-# Filings, and the desk step each one is left at (None: draft; "done": registered).
+# Filings, and the step each one is left waiting at (None: draft; "done": registered;
+# "correction": sent back by the court registry).
 FILINGS = [
     ("Boulangerie du Golfe", "Boulangerie, pâtisserie et vente de pain.", 500_000, None),
     ("Transports Kara Express", "Transport routier de marchandises.", 2_000_000, "intake"),
     ("Agro Plateaux", "Transformation et vente de produits agricoles.", 1_000_000, "registry"),
     ("Couture Élégance", "Confection et vente de vêtements.", 300_000, "correction"),
-    ("Numérique Lomé Services", "Services informatiques et conseil.", 1_500_000, "registrar"),
+    ("Numérique Lomé Services", "Services informatiques et conseil.", 1_500_000, "tax"),
+    ("Maison Kpalimé Café", "Torréfaction et vente de café.", 800_000, "registrar"),
     ("Éléphant Bleu", "Import-export de matériel de bureau.", 5_000_000, "done"),
+    # Its name is already taken: the automatic name check fails into the intake queue.
+    ("Société Éléphant-Bleu SARL", "Vente de fournitures scolaires.", 400_000, "registry"),
 ]
-STEP_ORDER = ["intake", "registry", "registrar"]
 
 
 class Command(BaseCommand):
@@ -102,22 +105,32 @@ class Command(BaseCommand):
             return
         services.application_submit(application_id=application.pk, user=owner)
         case = engine.case_for(application)
-        for step_id in STEP_ORDER:
-            if step_id == stage:
+        while True:
+            ready = list(case.tasks.filter(state=TaskState.READY, kind="manual")
+                         .select_related("desk").order_by("position"))
+            if not ready or any(task.step_id == stage for task in ready):
                 return
-            if stage == "correction" and step_id == "registry":
-                task = case.tasks.get(step_id=step_id, state=TaskState.READY)
-                engine.claim_task(task_id=task.pk, user=staff["greffe"])
-                engine.return_task(
-                    task_id=task.pk, user=staff["greffe"],
-                    comment="Le numéro de la pièce d'identité du gérant est illisible : "
-                            "merci de le vérifier.",
-                )
-                return
-            task = case.tasks.get(step_id=step_id, state=TaskState.READY)
-            clerk = staff[task.desk.code]
-            engine.claim_task(task_id=task.pk, user=clerk)
-            engine.approve_task(task_id=task.pk, user=clerk, comment="Conforme.")
+            for task in ready:
+                clerk = staff[task.desk.code]
+                engine.claim_task(task_id=task.pk, user=clerk)
+                if stage == "correction" and task.step_id == "registry":
+                    engine.return_task(
+                        task_id=task.pk, user=clerk,
+                        comment="Le numéro de la pièce d'identité du gérant est illisible : "
+                                "merci de le vérifier.",
+                        fields=["founder-id_document_number"],
+                    )
+                    return
+                engine.approve_task(task_id=task.pk, user=clerk, comment="Conforme.",
+                                    data=self._step_data(application, task.step_id))
+
+    @staticmethod
+    def _step_data(application, step_id: str) -> dict:
+        if step_id == "tax":
+            return {"nif": f"{1_000_000_000 + application.pk}"}
+        if step_id == "social_security":
+            return {"employer_number": f"{100_000 + application.pk}"}
+        return {}
 
     def _print_logins(self) -> None:
         out = self.stdout

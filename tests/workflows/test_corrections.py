@@ -1,0 +1,199 @@
+"""The correction loop: a desk names what the applicant may change, the applicant changes
+only that, resubmits, and the desks that returned the filing get it again."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from registry import services as registry_services
+from registry.models import ApplicationState
+from workflows import services as engine
+from workflows.models import AuditEvent, CaseState, Task, TaskState
+
+from .helpers import advance_until, case_of, claim_and_approve, states, task_of
+
+
+@pytest.fixture
+def case(submitted):
+    return case_of(submitted)
+
+
+def claim_and_return(case, step_id, clerk, comment, fields):
+    task = task_of(case, step_id)
+    engine.claim_task(task_id=task.pk, user=clerk)
+    engine.return_task(task_id=task.pk, user=clerk, comment=comment, fields=fields)
+    task.refresh_from_db()
+    return task
+
+
+def test_a_return_names_the_fields_the_applicant_may_correct(submitted, case, clerks):
+    claim_and_return(case, "intake", clerks["guichet"], "Numéro de CNI illisible.",
+                     ["founder-id_document_number"])
+
+    submitted.refresh_from_db()
+    case.refresh_from_db()
+    assert submitted.state == ApplicationState.CORRECTION_REQUESTED
+    assert submitted.correction_fields == ["founder-id_document_number"]
+    assert submitted.correction_message == "Numéro de CNI illisible."
+    assert case.state == CaseState.SUSPENDED
+
+
+def test_a_return_keeps_only_fields_the_applicant_can_correct(submitted, case, clerks):
+    claim_and_return(case, "intake", clerks["guichet"], "À revoir.",
+                     ["company-rccm_number", "founder-address", "owner"])
+
+    submitted.refresh_from_db()
+    assert submitted.correction_fields == ["founder-address"]
+
+
+def test_under_correction_only_the_named_fields_change(submitted, case, clerks, entrepreneur):
+    claim_and_return(case, "intake", clerks["guichet"], "Numéro de CNI illisible.",
+                     ["founder-id_document_number"])
+
+    registry_services.application_update(
+        application_id=submitted.pk, user=entrepreneur,
+        data={"company_name": "Nom changé en douce", "capital": 5},
+        founder={"id_document_number": "TG-CNI-654321", "last_name": "Autre"},
+    )
+
+    submitted.refresh_from_db()
+    founder = submitted.parties.get(is_manager=True)
+    assert founder.id_document_number == "TG-CNI-654321"
+    assert founder.last_name == "Agbeko"
+    assert submitted.company_name == "Éléphant Bleu"
+    assert submitted.normalized_name == "elephant bleu"
+    assert submitted.capital == 1_000_000
+    assert submitted.state == ApplicationState.CORRECTION_REQUESTED
+
+
+def test_under_review_the_filing_cannot_be_changed(submitted, entrepreneur):
+    with pytest.raises(registry_services.FilingError):
+        registry_services.application_update(
+            application_id=submitted.pk, user=entrepreneur, data={},
+            founder={"id_document_number": "TG-CNI-654321"},
+        )
+    assert submitted.parties.get().id_document_number == "TG-CNI-123456"
+
+
+def test_resubmission_reopens_the_returned_task_with_a_fresh_deadline(
+    submitted, case, clerks, entrepreneur
+):
+    advance_until(case, "registry", clerks)
+    registry = claim_and_return(case, "registry", clerks["greffe"], "Pièce d'identité expirée.",
+                                ["founder-id_document_number"])
+    long_ago = timezone.now() - timedelta(days=3)
+    Task.objects.filter(pk=registry.pk).update(due_at=long_ago, escalated_at=long_ago)
+    registry_services.application_update(application_id=submitted.pk, user=entrepreneur,
+                                         data={}, founder={"id_document_number": "TG-CNI-654321"})
+
+    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+
+    registry.refresh_from_db()
+    submitted.refresh_from_db()
+    case.refresh_from_db()
+    assert registry.state == TaskState.READY
+    assert registry.assignee is None
+    assert registry.comment == ""
+    assert registry.escalated_at is None
+    assert registry.due_at > timezone.now() + timedelta(hours=7)  # sla_hours: 8
+    assert case.state == CaseState.RUNNING
+    assert submitted.state == ApplicationState.IN_REVIEW
+    assert submitted.correction_fields == []
+    assert submitted.correction_message == ""
+    # The desks that had approved keep their approval.
+    assert states(case) == {
+        "intake": TaskState.APPROVED,
+        "name_check": TaskState.APPROVED,
+        "screening": TaskState.APPROVED,
+        "registry": TaskState.READY,
+        "tax": TaskState.WAITING,
+        "social_security": TaskState.WAITING,
+        "registrar": TaskState.WAITING,
+    }
+    assert AuditEvent.objects.filter(object_id=str(task_of(case, "intake").pk),
+                                     object_type="workflows.task", action="reopen").count() == 0
+
+
+@pytest.fixture
+def both_returned(submitted, case, clerks):
+    """Tax and social security each send the filing back, one after the other."""
+    advance_until(case, "tax", clerks)
+    claim_and_return(case, "tax", clerks["impots"], "Adresse du siège incomplète.",
+                     ["company-registered_office"])
+    claim_and_return(case, "social_security", clerks["cnss"], "Adresse du gérant incomplète.",
+                     ["founder-address", "company-registered_office"])
+    submitted.refresh_from_db()
+    case.refresh_from_db()
+    return submitted, case
+
+
+def test_a_second_return_while_suspended_merges_fields_and_messages(both_returned):
+    application, case = both_returned
+    assert case.state == CaseState.SUSPENDED
+    assert application.state == ApplicationState.CORRECTION_REQUESTED
+    assert application.correction_fields == ["company-registered_office", "founder-address"]
+    assert "Adresse du siège incomplète." in application.correction_message
+    assert "Adresse du gérant incomplète." in application.correction_message
+    assert application.correction_message.index("siège") < application.correction_message.index(
+        "gérant")
+    assert states(case)["tax"] == TaskState.RETURNED
+    assert states(case)["social_security"] == TaskState.RETURNED
+    assert states(case)["registrar"] == TaskState.WAITING
+    assert AuditEvent.objects.filter(case=case, action="suspend").count() == 1
+    assert AuditEvent.objects.filter(object_type="registry.application",
+                                     action="request_correction").count() == 2
+
+
+def test_after_two_returns_the_applicant_may_change_what_either_desk_named(
+    both_returned, entrepreneur
+):
+    application, _case = both_returned
+    registry_services.application_update(
+        application_id=application.pk, user=entrepreneur,
+        data={"registered_office": "45 boulevard du 13 Janvier"},
+        founder={"address": "Tokoin, Lomé", "first_name": "Autre"},
+    )
+    application.refresh_from_db()
+    founder = application.parties.get()
+    assert application.registered_office == "45 boulevard du 13 Janvier"
+    assert founder.address == "Tokoin, Lomé"
+    assert founder.first_name == "Kossi"
+
+
+def test_resubmission_reopens_both_returned_tasks_and_the_registrar_waits(
+    both_returned, clerks, entrepreneur
+):
+    application, case = both_returned
+
+    registry_services.application_submit(application_id=application.pk, user=entrepreneur)
+
+    case.refresh_from_db()
+    assert case.state == CaseState.RUNNING
+    assert states(case)["tax"] == TaskState.READY
+    assert states(case)["social_security"] == TaskState.READY
+    assert states(case)["registrar"] == TaskState.WAITING
+    claim_and_approve(case, "tax", clerks["impots"])
+    claim_and_approve(case, "social_security", clerks["cnss"])
+    assert states(case)["registrar"] == TaskState.READY
+
+
+def test_a_desk_may_approve_while_another_desk_waits_for_the_applicant(
+    submitted, case, clerks, entrepreneur
+):
+    advance_until(case, "tax", clerks)
+    claim_and_return(case, "tax", clerks["impots"], "NIF déjà attribué ?", [])
+
+    claim_and_approve(case, "social_security", clerks["cnss"])
+
+    case.refresh_from_db()
+    assert case.state == CaseState.SUSPENDED
+    assert states(case)["social_security"] == TaskState.APPROVED
+    assert states(case)["registrar"] == TaskState.WAITING
+    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+    assert states(case)["social_security"] == TaskState.APPROVED
+    assert states(case)["tax"] == TaskState.READY
+    claim_and_approve(case, "tax", clerks["impots"])
+    assert states(case)["registrar"] == TaskState.READY

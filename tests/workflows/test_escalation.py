@@ -1,0 +1,211 @@
+"""Deadlines: overdue open tasks are escalated exactly once and the supervisors told."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from registry import services as registry_services
+from registry.models import ProhibitedPerson
+from workflows import services as engine
+from workflows.models import AuditEvent, Task, TaskState
+from workflows.tasks import scan_overdue_tasks
+
+from .helpers import case_of, claim_and_approve, run_on_commit, task_of
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user("chef.guichet@cfe.example.tg", desk="guichet", supervisor=True)
+
+
+@pytest.fixture
+def case(submitted):
+    return case_of(submitted)
+
+
+def make_overdue(task, hours: int = 1) -> None:
+    Task.objects.filter(pk=task.pk).update(due_at=timezone.now() - timedelta(hours=hours))
+
+
+def test_an_overdue_task_is_escalated_once(case, supervisor, clerks):
+    intake = task_of(case, "intake")
+    make_overdue(intake)
+
+    with run_on_commit():
+        first = engine.escalate_overdue()
+        second = engine.escalate_overdue()
+
+    assert first == [intake.pk]
+    assert second == []
+    intake.refresh_from_db()
+    assert intake.escalated_at is not None
+    assert intake.state == TaskState.READY  # escalation changes no state
+    escalations = AuditEvent.objects.filter(action="escalate")
+    assert escalations.count() == 1
+    event = escalations.get()
+    assert (event.object_type, event.object_id) == ("workflows.task", str(intake.pk))
+    assert (event.from_state, event.to_state) == (TaskState.READY, TaskState.READY)
+    assert event.comment == "Échéance dépassée"
+    assert event.case_id == case.pk
+
+
+def test_the_desk_supervisor_gets_exactly_one_email_in_french(case, supervisor, clerks):
+    intake = task_of(case, "intake")
+    make_overdue(intake)
+
+    with run_on_commit():
+        engine.escalate_overdue()
+        engine.escalate_overdue()
+
+    assert len(mail.outbox) == 1  # the clerk of the desk, not supervisor, gets nothing
+    message = mail.outbox[0]
+    assert message.to == [supervisor.email]
+    assert message.subject == "Échéance dépassée : Recevabilité du dossier"
+    assert "La tâche « Recevabilité du dossier » du guichet" in message.body
+    assert "a dépassé son échéance" in message.body
+    assert settings.SITE_URL + reverse("workflows:task", args=[intake.pk]) in message.body
+
+
+def test_no_email_leaves_before_the_commit(case, supervisor):
+    make_overdue(task_of(case, "intake"))
+
+    engine.escalate_overdue()
+
+    assert mail.outbox == []
+
+
+def test_only_the_supervisors_of_the_tasks_desk_are_told(case, supervisor, make_user):
+    make_user("chef.greffe@cfe.example.tg", desk="greffe", supervisor=True)
+    retired = make_user("ancien.chef@cfe.example.tg", desk="guichet", supervisor=True)
+    retired.is_active = False
+    retired.save()
+    make_overdue(task_of(case, "intake"))
+
+    with run_on_commit():
+        engine.escalate_overdue()
+
+    assert [message.to for message in mail.outbox] == [[supervisor.email]]
+
+
+def test_tasks_not_overdue_waiting_or_decided_are_not_escalated(case, supervisor, clerks):
+    intake = claim_and_approve(case, "intake", clerks["guichet"])
+    make_overdue(intake, hours=10)  # decided: its deadline no longer runs
+    registry = task_of(case, "registry")  # ready, due in 8 hours
+    waiting = task_of(case, "registrar")
+    Task.objects.filter(pk=waiting.pk).update(due_at=timezone.now() - timedelta(hours=1))
+
+    with run_on_commit():
+        escalated = engine.escalate_overdue()
+
+    assert escalated == []
+    assert not AuditEvent.objects.filter(action="escalate").exists()
+    assert mail.outbox == []
+    registry.refresh_from_db()
+    assert registry.escalated_at is None
+
+
+def test_a_claimed_task_past_its_deadline_is_escalated(case, clerks, supervisor):
+    intake = task_of(case, "intake")
+    engine.claim_task(task_id=intake.pk, user=clerks["guichet"])
+    make_overdue(intake)
+
+    with run_on_commit():
+        assert engine.escalate_overdue() == [intake.pk]
+
+    intake.refresh_from_db()
+    assert intake.state == TaskState.CLAIMED
+    assert intake.assignee == clerks["guichet"]
+    assert [message.to for message in mail.outbox] == [[supervisor.email]]
+
+
+def test_a_failed_check_past_its_deadline_is_escalated_to_its_desk(case, clerks, make_user):
+    greffe_supervisor = make_user("chef.greffe@cfe.example.tg", desk="greffe", supervisor=True)
+    ProhibitedPerson.objects.create(last_name="Agbeko", id_document_number="TG-CNI-123456",
+                                    decision="Jugement n° 12/2024")
+    claim_and_approve(case, "intake", clerks["guichet"])
+    screening = task_of(case, "screening")
+    assert screening.state == TaskState.FAILED
+    make_overdue(screening)
+
+    with run_on_commit():
+        assert engine.escalate_overdue() == [screening.pk]
+
+    assert [message.to for message in mail.outbox] == [[greffe_supervisor.email]]
+    assert mail.outbox[0].subject == "Échéance dépassée : Contrôle des dirigeants"
+
+
+def test_the_scan_uses_the_time_it_is_given(case):
+    intake = task_of(case, "intake")  # due in 4 hours
+
+    assert engine.escalate_overdue(now=timezone.now() + timedelta(hours=3)) == []
+    assert engine.escalate_overdue(now=timezone.now() + timedelta(hours=5)) == [intake.pk]
+
+
+def test_a_reopened_task_can_be_escalated_again(submitted, case, clerks, entrepreneur):
+    intake = task_of(case, "intake")
+    make_overdue(intake)
+    assert engine.escalate_overdue() == [intake.pk]
+    engine.claim_task(task_id=intake.pk, user=clerks["guichet"])
+    engine.return_task(task_id=intake.pk, user=clerks["guichet"], comment="Pièce manquante")
+    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+    intake.refresh_from_db()
+    assert intake.escalated_at is None
+    make_overdue(intake)
+
+    assert engine.escalate_overdue() == [intake.pk]
+    assert AuditEvent.objects.filter(action="escalate").count() == 2
+
+
+def test_the_periodic_celery_task_counts_the_escalations(case, supervisor):
+    make_overdue(task_of(case, "intake"))
+
+    with run_on_commit():
+        assert scan_overdue_tasks.delay().get() == 1
+        assert scan_overdue_tasks.delay().get() == 0
+
+    assert len(mail.outbox) == 1
+
+
+def test_a_task_decided_while_the_scan_runs_is_not_escalated(
+    transactional_db, make_user, entrepreneur, monkeypatch
+):
+    """With real commits, each escalation's e-mail goes out before the next task is handled:
+    the first e-mail is used to let a clerk approve the second task at that moment."""
+    from registry.models import Application
+    from workflows import notifications
+
+    from ..conftest import COMPANY_DATA, FOUNDER_DATA
+
+    make_user("chef.guichet@cfe.example.tg", desk="guichet", supervisor=True)
+    clerk = make_user("agent@cfe.example.tg", desk="guichet")
+    for name in ("Premier Dossier", "Second Dossier"):
+        draft = registry_services.application_create(
+            owner=entrepreneur, data=dict(COMPANY_DATA, company_name=name),
+            founder=dict(FOUNDER_DATA))
+        registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
+    first, second = Task.objects.filter(step_id="intake").order_by("pk")
+    Task.objects.filter(pk__in=[first.pk, second.pk]).update(
+        due_at=timezone.now() - timedelta(hours=1))
+    send = notifications.send_escalation
+
+    def send_and_decide_the_other(*, task_id):
+        if task_id == first.pk:
+            engine.claim_task(task_id=second.pk, user=clerk)
+            engine.approve_task(task_id=second.pk, user=clerk)
+        return send(task_id=task_id)
+
+    monkeypatch.setattr(notifications, "send_escalation", send_and_decide_the_other)
+
+    escalated = engine.escalate_overdue()
+
+    second.refresh_from_db()
+    assert second.state == TaskState.APPROVED
+    assert Application.objects.count() == 2
+    assert escalated == [first.pk]
+    assert len(mail.outbox) == 1

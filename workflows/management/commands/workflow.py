@@ -1,0 +1,44 @@
+"""manage.py workflow check FILE | publish | list"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from workflows.definitions import DefinitionError, load_file, sync_all, validate
+from workflows.models import Desk, WorkflowDefinition
+
+
+class Command(BaseCommand):
+    help = "Check a procedure definition file, publish the shipped ones, or list versions."
+
+    def add_arguments(self, parser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        check = sub.add_parser("check", help="validate a definition file without publishing")
+        check.add_argument("file", type=Path)
+        sub.add_parser("publish", help="publish every changed file of workflows/definitions/")
+        sub.add_parser("list", help="list the published versions")
+
+    def handle(self, *args, action: str, **options) -> None:
+        if action == "check":
+            self._check(options["file"])
+        elif action == "publish":
+            for definition in sync_all():
+                self.stdout.write(f"{definition.code} v{definition.version}")
+        else:
+            for definition in WorkflowDefinition.objects.order_by("code", "version"):
+                self.stdout.write(f"{definition.code} v{definition.version} "
+                                  f"{definition.published_at:%Y-%m-%d %H:%M} "
+                                  f"{definition.checksum[:12]}")
+
+    def _check(self, path: Path) -> None:
+        if not path.exists():
+            raise CommandError(f"{path}: no such file")
+        try:
+            spec = load_file(path)
+            validate(spec, desk_codes=set(Desk.objects.values_list("code", flat=True)))
+        except DefinitionError as error:
+            raise CommandError(f"{path.name}: {error}") from error
+        self.stdout.write(self.style.SUCCESS(
+            f"{path.name}: {spec['code']} is valid ({len(spec['steps'])} steps)"))
