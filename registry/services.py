@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from documents.certificates import CertificateFacts
 from documents.issuing import issue_document
 from documents.models import DocumentKind
+from documents.rccm_extract import RccmExtractFacts, RegisterEntry
 from workflows import audit
 from workflows import services as engine
 
@@ -168,6 +169,31 @@ def issue_certificate(*, application_id: int) -> Company:
     company.save(update_fields=["certificate"])
     _transition(application, "register", actor=None)
     return company
+
+
+def issue_rccm_extract(*, company: Company):
+    """A sealed extract of the register's entry for the company, as of today."""
+    application = company.application
+    facts = RccmExtractFacts(
+        court_name=settings.REGISTRY_COURT_NAME,
+        company_name=company.name,
+        legal_form=company.get_legal_form_display(),
+        rccm_number=company.rccm_number,
+        capital=company.capital,
+        registered_office=company.registered_office,
+        business_purpose=application.business_purpose,
+        as_of=timezone.localdate(),
+        managers=[party.full_name for party in application.parties.filter(is_manager=True)],
+        registered_at=company.registered_at,
+        nif=company.nif,
+        cnss_number=company.employer_number,
+        entries=[RegisterEntry(
+            on=timezone.localdate(company.registered_at),
+            text=_("Immatriculation au RCCM sous le numéro %(rccm)s.")
+            % {"rccm": company.rccm_number},
+        )],
+    )
+    return issue_document(kind=DocumentKind.RCCM_EXTRACT, facts=facts)
 
 
 def assign_rccm_number(*, application_id: int, actor) -> str:

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<str:reference>/soumettre/", views.application_submit, name="application_submit"),
     path("<str:reference>/retirer/", views.application_withdraw, name="application_withdraw"),
     path("<str:reference>/certificat/", views.certificate_download, name="certificate"),
+    path("<str:reference>/extrait-rccm/", views.rccm_extract, name="rccm_extract"),
 ]

@@ -122,7 +122,19 @@ def certificate_download(request, reference: str):
     company = selectors.company_for_owner(request.user, reference=reference)
     if company is None or company.certificate is None:
         raise Http404
-    stored = company.certificate.stored_file
+    return _pdf_response(company.certificate.stored_file)
+
+
+@require_POST
+def rccm_extract(request, reference: str):
+    """A fresh sealed extract of the register, for the company's owner only."""
+    company = selectors.company_for_owner(request.user, reference=reference)
+    if company is None:
+        raise Http404
+    return _pdf_response(services.issue_rccm_extract(company=company).stored_file)
+
+
+def _pdf_response(stored):
     return FileResponse(
         stored.file.open("rb"),
         as_attachment=True,

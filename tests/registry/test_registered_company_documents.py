@@ -1,0 +1,48 @@
+"""What the owner of a registered company can download: certificate and RCCM extract."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from documents.models import DocumentKind, IssuedDocument
+from documents.verification import verify_pdf
+from registry.models import ApplicationState
+
+from ..workflows.helpers import case_of, complete
+
+
+@pytest.fixture
+def registered(submitted, clerks):
+    complete(case_of(submitted), clerks, certificate=True)
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.REGISTERED
+    return submitted
+
+
+def test_the_owner_gets_a_sealed_rccm_extract_with_the_identifiers(client, registered,
+                                                                    entrepreneur):
+    client.force_login(entrepreneur)
+    response = client.post(reverse("registry:rccm_extract", args=[registered.reference]))
+    assert response.status_code == 200
+    pdf = b"".join(response.streaming_content)
+    assert verify_pdf(pdf).outcome == "authentic"
+    extract = IssuedDocument.objects.get(kind=DocumentKind.RCCM_EXTRACT)
+    assert extract.public_facts["rccm_number"] == registered.company.rccm_number
+
+
+def test_nobody_else_gets_the_extract_or_the_certificate(client, registered, other_entrepreneur):
+    client.force_login(other_entrepreneur)
+    assert client.post(reverse("registry:rccm_extract",
+                               args=[registered.reference])).status_code == 404
+    assert client.get(reverse("registry:certificate",
+                              args=[registered.reference])).status_code == 404
+    assert not IssuedDocument.objects.filter(kind=DocumentKind.RCCM_EXTRACT).exists()
+
+
+def test_the_status_page_gives_the_verification_code(client, registered, entrepreneur):
+    client.force_login(entrepreneur)
+    html = client.get(registered.get_absolute_url()).content.decode()
+    certificate = registered.company.certificate
+    assert certificate.grouped_code in html
+    assert certificate.get_absolute_url() in html
