@@ -4,6 +4,9 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -154,3 +157,75 @@ class IssuedDocument(models.Model):
                 value = ", ".join(str(item) for item in value)
             rows.append((label, str(value)))
         return rows
+
+
+# "statuts", "piece_identite:42": a slug, optionally qualified by what it concerns.
+validate_requirement = RegexValidator(
+    r"\A[a-z0-9][a-z0-9_-]*(:[A-Za-z0-9_-]+)?\Z",
+    _("Identifiant de pièce invalide : lettres minuscules, chiffres, « _ » ou « - », "
+      "éventuellement suivis de « : » et d'un identifiant."),
+)
+
+
+class SupportingDocument(models.Model):
+    """One version of a file an applicant supplied for a requirement of a subject (a filing).
+
+    A replacement is a new version: the earlier one stays, no longer current, linked by
+    `replaces`, and its bytes are kept like every stored file. The database allows only
+    one current version per subject and requirement.
+    """
+
+    subject_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("type de dossier")
+    )
+    subject_id = models.PositiveBigIntegerField(_("identifiant du dossier"))
+    subject = GenericForeignKey("subject_type", "subject_id")
+    requirement = models.CharField(_("pièce demandée"), max_length=100,
+                                   validators=[validate_requirement])
+    stored_file = models.OneToOneField(
+        StoredFile,
+        on_delete=models.PROTECT,
+        related_name="supporting_document",
+        verbose_name=_("fichier"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("remplace"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("déposé par"),
+    )
+    uploaded_at = models.DateTimeField(_("déposé le"), default=timezone.now)
+    is_current = models.BooleanField(_("version en vigueur"), default=True)
+
+    class Meta:
+        verbose_name = _("pièce justificative")
+        verbose_name_plural = _("pièces justificatives")
+        ordering = ("requirement", "version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("subject_type", "subject_id", "requirement"),
+                condition=models.Q(is_current=True),
+                name="one_current_supporting_document",
+            ),
+            models.UniqueConstraint(
+                fields=("subject_type", "subject_id", "requirement", "version"),
+                name="unique_supporting_document_version",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version=1, replaces__isnull=True)
+                | models.Q(version__gt=1, replaces__isnull=False),
+                name="supporting_document_replaces_previous_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.requirement} v{self.version}"
