@@ -37,7 +37,7 @@ def test_a_valid_filing_is_saved_as_a_draft_with_its_founder(client, entrepreneu
         ("company-company_name", " ", "Ce champ est obligatoire."),
         ("founder-birth_date", "2015-01-01", "Le gérant doit être majeur"),
         ("founder-shares", "0", "supérieure ou égale à 1"),
-        ("company-legal_form", "SA", "Sélectionnez un choix valide."),
+        ("company-legal_form", "XX", "Sélectionnez un choix valide."),
     ],
 )
 def test_a_bad_field_is_refused_in_french_and_nothing_is_saved(
