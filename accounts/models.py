@@ -40,6 +40,11 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
+    notify_by_email = models.BooleanField(
+        _("recevoir les avis par e-mail"), default=True,
+        help_text=_("Les décisions sur vos dossiers vous sont toujours envoyées par e-mail."),
+    )
+    notify_by_sms = models.BooleanField(_("recevoir les avis par SMS"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from .forms import PreferencesForm
 
 
 @require_POST
@@ -23,3 +29,16 @@ def set_language(request):
             request.user.preferred_language = language
             request.user.save(update_fields=["preferred_language"])
     return response
+
+
+@login_required
+def preferences(request):
+    form = PreferencesForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Vos préférences sont enregistrées."))
+        response = redirect("preferences")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["preferred_language"],
+                            max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
+        return response
+    return render(request, "accounts/preferences.html", {"form": form})

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registry",
     "documents",
     "payments",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.staff_desks",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -179,6 +181,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 
+# Notifications: SMS provider (console, file or HTTP) and the retry policy of deliveries.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(BASE_DIR / "var" / "sms.jsonl"))
+SMS_HTTP_URL = os.environ.get("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = os.environ.get("SMS_HTTP_TOKEN", "")
+SMS_HTTP_TIMEOUT = float(os.environ.get("SMS_HTTP_TIMEOUT", "10"))
+NOTIFICATION_MAX_RETRIES = int(os.environ.get("NOTIFICATION_MAX_RETRIES", "5"))
+NOTIFICATION_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
+
 # Absolute links in e-mails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -242,6 +253,8 @@ DOCUMENT_TSA_TRUST_ROOTS = os.environ.get("DOCUMENT_TSA_TRUST_ROOTS", "")
 DOCUMENT_TSA_TIMEOUT = int(os.environ.get("DOCUMENT_TSA_TIMEOUT", "10"))
 # Printed in the QR code; empty: SITE_URL. Production needs https.
 DOCUMENT_VERIFICATION_BASE_URL = os.environ.get("DOCUMENT_VERIFICATION_BASE_URL", "").rstrip("/")
+# Applicants' supporting documents (PDF, JPEG, PNG, checked by content).
+DOCUMENT_UPLOAD_MAX_BYTES = int(os.environ.get("DOCUMENT_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES = int(
     os.environ.get("DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 )

@@ -13,6 +13,8 @@ urlpatterns = [
     path("guichet/", include("workflows.urls")),
     path("verifier/", include("documents.urls")),
     path("comptes/langue/", account_views.set_language, name="set_language"),
+    path("comptes/preferences/", account_views.preferences, name="preferences"),
+    path("notifications/", include("notifications.urls")),
     path("comptes/", include("allauth.urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

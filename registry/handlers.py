@@ -34,3 +34,10 @@ def filing_returned(*, case, actor, comment: str, fields: list[str]) -> None:
 
 def filing_rejected(*, case, actor, comment: str) -> None:
     services.reject(application_id=case.subject_id, actor=actor, reason=comment)
+
+
+def step_approved(*, case, task, actor) -> None:
+    """After any step approval: the applicant hears of desk decisions, not of checks."""
+    if task.kind == "manual":
+        services.step_approved(application_id=case.subject_id, step=task.title,
+                               desk=task.desk.name, task_id=task.pk)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.certificates import CertificateFacts
-from documents.issuing import issue_document
+from documents.issuing import issue_document, revoke
+from notifications.services import notify
 from documents.models import DocumentKind
 from documents.rccm_extract import RccmExtractFacts, RegisterEntry
 from workflows import audit
@@ -107,7 +108,22 @@ def application_submit(*, application_id: int, user) -> Application:
         engine.resume_case(case_id=engine.case_for(application).pk, actor=user)
     else:
         raise FilingError(_("Ce dossier a déjà été soumis."))
+    _tell_owner(application, "application_submitted",
+                occurrence=f"submit:{timezone.now().isoformat()}")
     return application
+
+
+def _tell_owner(application: Application, event: str, *, occurrence: str = "",
+                **context) -> None:
+    """Notify the filing's owner of an event about it (on commit of this transaction)."""
+    notify(
+        event=event,
+        user=application.owner,
+        about=f"registry.application:{application.pk}:{occurrence or event}",
+        link=application.get_absolute_url(),
+        context={"reference": application.reference,
+                 "company_name": application.company_name, **context},
+    )
 
 
 @audit.atomic
@@ -168,6 +184,8 @@ def issue_certificate(*, application_id: int) -> Company:
     company.certificate = issue_document(kind=DocumentKind.CERTIFICATE, facts=facts)
     company.save(update_fields=["certificate"])
     _transition(application, "register", actor=None)
+    _tell_owner(application, "company_registered", rccm_number=company.rccm_number,
+                verification_code=company.certificate.grouped_code)
     return company
 
 
@@ -235,11 +253,40 @@ def request_correction(*, application_id: int, actor, message: str, fields: list
         audit.record(obj=application, action="request_correction",
                      from_state=application.state, to_state=application.state, actor=actor,
                      comment=message)
-        return
-    _transition(application, "request_correction", actor=actor, comment=message,
-                message=message, fields=sorted(set(fields)))
+    else:
+        _transition(application, "request_correction", actor=actor, comment=message,
+                    message=message, fields=sorted(set(fields)))
+    _tell_owner(application, "correction_requested", message=message,
+                occurrence=f"correction:{timezone.now().isoformat()}")
 
 
 def reject(*, application_id: int, actor, reason: str) -> None:
     application = _locked(application_id)
     _transition(application, "reject", actor=actor, comment=reason, reason=reason)
+    _tell_owner(application, "application_rejected", reason=reason)
+
+
+def step_approved(*, application_id: int, step: str, desk: str, task_id: int) -> None:
+    """A desk approved its step: the applicant sees the file move on."""
+    application = Application.objects.get(pk=application_id)
+    _tell_owner(application, "desk_approved", occurrence=f"task:{task_id}", step=step,
+                desk=desk)
+
+
+@audit.atomic
+def revoke_certificate(*, company: Company, reason: str, actor) -> Company:
+    """Revoke the company's certificate (documents keeps the record) and tell the owner."""
+    company = Company.objects.select_for_update(of=("self",)).select_related(
+        "certificate", "application__owner").get(pk=company.pk)
+    if company.certificate is None:
+        raise FilingError(_("Cette entreprise n'a pas de certificat à révoquer."))
+    revoke(document=company.certificate, reason=reason, actor=actor)
+    notify(
+        event="certificate_revoked",
+        user=company.application.owner,
+        about=f"registry.company:{company.pk}:revoked:{company.certificate.pk}",
+        link=company.application.get_absolute_url(),
+        context={"company_name": company.name, "rccm_number": company.rccm_number,
+                 "reason": reason},
+    )
+    return company

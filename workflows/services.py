@@ -13,9 +13,12 @@ from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
+
+from notifications.services import notify
 
 from . import audit
 from .definitions import applies, import_handler
@@ -202,6 +205,11 @@ def reassign_task(*, task_id: int, supervisor, to_user) -> Task:
         raise WorkflowError(_("Ce contrôle automatique est en cours : attendez son résultat."))
     _transition(task, "reassign", actor=supervisor, action="reassign", user=to_user,
                 note=str(to_user))
+    notify(event="task_assigned", user=to_user,
+           about=f"workflows.task:{task.pk}:assigned:{timezone.now().isoformat()}",
+           link=reverse("workflows:task", args=[task.pk]),
+           context={"task_title": task.title, "subject": str(task.case.subject),
+                    "assigned_by": str(supervisor)})
     return task
 
 
@@ -245,6 +253,7 @@ def approve_task(*, task_id: int, user, comment: str = "", data: dict | None = N
 def _after_approval(task: Task, step: dict, *, actor) -> None:
     if step.get("on_approve"):
         import_handler(step["on_approve"])(case=task.case, task=task, actor=actor)
+    _call_case_handler(task.case, "on_step_approved", task=task, actor=actor)
     _advance(task.case, actor=actor)
 
 
@@ -417,6 +426,18 @@ def _advance(case: Case, *, actor) -> None:
 # --- deadlines -----------------------------------------------------------------------------
 
 
+def _tell_supervisors(task: Task) -> None:
+    supervisors = DeskMembership.objects.filter(
+        desk=task.desk, is_supervisor=True, user__is_active=True).select_related("user")
+    for membership in supervisors:
+        notify(event="task_escalated", user=membership.user,
+               about=f"workflows.task:{task.pk}:escalated",
+               link=reverse("workflows:task", args=[task.pk]),
+               context={"task_title": task.title, "desk": task.desk.name,
+                        "subject": str(task.case.subject),
+                        "due": timezone.localtime(task.due_at)})
+
+
 def escalate_overdue(*, now=None) -> list[int]:
     """Mark overdue open tasks as escalated, each exactly once, and tell the supervisors.
 
@@ -440,8 +461,6 @@ def escalate_overdue(*, now=None) -> list[int]:
             audit.record(obj=task, action="escalate", from_state=task.state,
                          to_state=task.state, case=task.case,
                          comment=_("Échéance dépassée"))
-            from .tasks import notify_escalation
-
-            transaction.on_commit(lambda task_id=task_id: notify_escalation.delay(task_id))
+            _tell_supervisors(task)
         escalated.append(task_id)
     return escalated

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import Task as CeleryTask
 from celery import shared_task
 
-from . import notifications, services
+from . import services
 
 
 class AutomaticStepTask(CeleryTask):
@@ -33,8 +33,3 @@ def run_automatic_step(task_id: int) -> None:
 def scan_overdue_tasks() -> int:
     """Periodic (celery beat): escalate tasks past their deadline, each exactly once."""
     return len(services.escalate_overdue())
-
-
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def notify_escalation(task_id: int) -> None:
-    notifications.send_escalation(task_id=task_id)

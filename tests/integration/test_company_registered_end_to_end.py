@@ -5,19 +5,17 @@ Celery worker consuming from Redis. Skipped only when those are not configured (
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from config.celery import app as celery_app
 from documents.verification import verify_pdf
 from registry.models import Application, ApplicationState, Company
 
+from .conftest import needs_postgresql_and_broker, wait_for
 from ..journeys import (
     DESK_ORDER,
     approve_ready_task,
@@ -27,34 +25,8 @@ from ..journeys import (
     submit,
 )
 
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.skipif(
-        settings.CELERY_TASK_ALWAYS_EAGER or "postgresql" not in settings.DATABASES["default"][
-            "ENGINE"],
-        reason="needs DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis)",
-    ),
-]
+pytestmark = [pytest.mark.integration, needs_postgresql_and_broker]
 RCCM = re.compile(r"^TG-LOM-\d{4}-B-\d{5}$")
-
-
-@pytest.fixture
-def real_worker(transactional_db):
-    celery_app.conf.task_always_eager = False
-    with start_worker(celery_app, pool="threads", concurrency=1, perform_ping_check=False,
-                      shutdown_timeout=30):
-        yield
-    celery_app.conf.task_always_eager = True
-
-
-def wait_for(predicate, *, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the Celery worker")
 
 
 def test_a_sarl_is_registered_end_to_end_with_a_real_worker(real_worker, make_user, clerks):

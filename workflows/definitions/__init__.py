@@ -17,7 +17,7 @@ from django.db import transaction
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent
 DESKS_FILE = DEFINITIONS_DIR / "desks.yaml"
-HANDLER_KEYS = ("on_complete", "on_return", "on_reject")
+HANDLER_KEYS = ("on_complete", "on_return", "on_reject", "on_step_approved")
 
 
 class DefinitionError(ValueError):

@@ -1,0 +1,122 @@
+"""Notify people of events: write the in-app notification and queue its deliveries.
+
+notify() runs inside the caller's transaction: if the event's change rolls back, so does
+its notification. Deliveries are sent by Celery after commit, each recorded with its
+status and attempts, so nothing is sent twice by a retried task or lost without a trace.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .events import EVENTS
+from .models import Channel, Delivery, DeliveryStatus, Notification
+from .sms import get_backend as get_sms_backend
+
+
+def _render(event: str, part: str, context: dict) -> str:
+    return render_to_string(f"notifications/events/{event}/{part}.txt", context).strip()
+
+
+def notify(*, event: str, user, about: str, context: dict | None = None,
+           link: str = "") -> Notification:
+    """Tell `user` about one occurrence of `event` (once: `about` names the occurrence)."""
+    spec = EVENTS[event]
+    existing = Notification.objects.filter(recipient=user, event=event, about=about).first()
+    if existing is not None:
+        return existing
+    language = user.preferred_language or settings.LANGUAGE_CODE
+    full_context = {**(context or {}), "user": user, "link": settings.SITE_URL + link
+                    if link else ""}
+    with translation.override(language):
+        title = _render(event, "subject", full_context)
+        body = _render(event, "body", full_context)
+        sms_text = _render(event, "sms", full_context)
+    notification = Notification.objects.create(
+        recipient=user, event=event, about=about, language=language, title=title,
+        body=body, link=link,
+    )
+    deliveries = []
+    if user.email and (spec.legal or user.notify_by_email):
+        deliveries.append(Delivery(notification=notification, channel=Channel.EMAIL,
+                                   address=user.email, template=f"{event}/body", text=body))
+    if user.phone and user.notify_by_sms:
+        deliveries.append(Delivery(notification=notification, channel=Channel.SMS,
+                                   address=user.phone, template=f"{event}/sms", text=sms_text))
+    Delivery.objects.bulk_create(deliveries)
+    from .tasks import send_delivery
+
+    for delivery in Delivery.objects.filter(notification=notification):
+        transaction.on_commit(lambda pk=delivery.pk: send_delivery.delay(pk))
+    return notification
+
+
+def send_delivery(*, delivery_id: int) -> bool:
+    """Send one delivery unless already sent; True when this call sent it.
+
+    The row stays locked while sending, so two workers never send it at once; a finished
+    delivery is never sent again.
+    """
+    with transaction.atomic():
+        delivery = (
+            # of=("self",): lock this delivery only; its sibling on the other channel shares
+            # the notification row and must not be skipped as "locked".
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("notification__recipient")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return False
+        if delivery.channel == Channel.EMAIL:
+            reference = _send_email(delivery)
+        else:
+            reference = get_sms_backend().send(to=delivery.address, text=delivery.text,
+                                               reference=f"delivery-{delivery.pk}")
+        delivery.status = DeliveryStatus.SENT
+        delivery.attempts += 1
+        delivery.sent_at = timezone.now()
+        delivery.provider_reference = reference
+        delivery.save(update_fields=["status", "attempts", "sent_at", "provider_reference"])
+        return True
+
+
+def _send_email(delivery: Delivery) -> str:
+    notification = delivery.notification
+    with translation.override(notification.language):
+        html = render_to_string("notifications/email.html", {
+            "notification": notification,
+            "link": settings.SITE_URL + notification.link if notification.link else "",
+        })
+    text = delivery.text
+    if notification.link:
+        text = f"{text}\n\n{settings.SITE_URL}{notification.link}"
+    message = EmailMultiAlternatives(notification.title, text, None, [delivery.address],
+                                     headers={"X-Notification": str(notification.pk)})
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return f"email-{delivery.pk}"
+
+
+def record_failure(*, delivery_id: int, error: str, final: bool) -> None:
+    """Keep the attempt and its error; after the last retry the delivery is failed."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None or delivery.status != DeliveryStatus.PENDING:
+            return
+        delivery.attempts += 1
+        delivery.last_error = error[:2000]
+        if final:
+            delivery.status = DeliveryStatus.FAILED
+        delivery.save(update_fields=["attempts", "last_error", "status"])
+
+
+def mark_read(*, user, notification_id: int | None = None) -> int:
+    notifications = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        notifications = notifications.filter(pk=notification_id)
+    return notifications.update(read_at=timezone.now())
