@@ -15,36 +15,21 @@ from django.utils.translation import gettext as _
 
 from workflows.services import CheckFailed
 
-from .models import Application, ApplicationState, Company, ProhibitedPerson
-from .names import normalize
+from .models import Application, ProhibitedPerson
+from .similarity import NameStatus, check_name
 
 ADULT_AGE = 18
-PENDING_STATES = (ApplicationState.IN_REVIEW, ApplicationState.CORRECTION_REQUESTED,
-                  ApplicationState.APPROVED)
 
 
 def name_check(*, case, task) -> str:
-    """The name must not already be taken by a company on the register or a pending filing."""
+    """The name must be distinctive, not taken by a company on the register or by a filing
+    submitted earlier (first come, first served), free of reserved words and not close to
+    another name; anything else goes to a clerk with what was found."""
     application = Application.objects.get(pk=case.subject_id)
-    wanted = normalize(application.company_name)
-    if not wanted:
-        raise CheckFailed(_("La dénomination ne contient aucun mot distinctif."))
-    company = Company.objects.filter(normalized_name=wanted).first()
-    if company is not None:
-        raise CheckFailed(_("Dénomination déjà immatriculée : « %(name)s » (%(rccm)s).")
-                          % {"name": company.name, "rccm": company.rccm_number})
-    # Only filings submitted earlier: first come, first served.
-    pending = (
-        Application.objects.filter(state__in=PENDING_STATES, normalized_name=wanted,
-                                   submitted_at__lt=application.submitted_at)
-        .exclude(pk=application.pk)
-        .first()
-    )
-    if pending is not None:
-        raise CheckFailed(_("Dénomination déjà demandée par le dossier en cours %(ref)s : "
-                            "« %(name)s ».") % {"ref": pending.reference,
-                                               "name": pending.company_name})
-    return _("Dénomination disponible.")
+    result = check_name(application.company_name, exclude_application_id=application.pk)
+    if result.status != NameStatus.AVAILABLE:
+        raise CheckFailed(result.message)
+    return result.message
 
 
 def screening(*, case, task) -> str:
@@ -53,7 +38,7 @@ def screening(*, case, task) -> str:
     today = timezone.localdate()
     problems = []
     pattern = re.compile(settings.REGISTRY_ID_NUMBER_PATTERN)
-    for party in application.parties.filter(is_manager=True):
+    for party in (p for p in application.parties.all() if p.is_manager and p.kind == "natural"):
         age = today.year - party.birth_date.year - (
             (today.month, today.day) < (party.birth_date.month, party.birth_date.day))
         if age < ADULT_AGE:

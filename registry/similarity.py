@@ -1,0 +1,326 @@
+"""The company-name check: is a name free, too close to another, or reserved?
+
+A name is compared, once normalised (registry.names), with the companies on the register
+and the filings still pending (under review, sent back for correction, approved but not
+yet registered). Closeness is pg_trgm's trigram similarity: on PostgreSQL the database
+computes it with the `%` operator and the GIN trigram indexes of migration
+0002_name_trigram_indexes; elsewhere (SQLite in the demo) the same measure is computed in
+Python over the names that share a fragment with the one checked.
+
+The same check serves the form (the result shows while the applicant types) and the
+engine's automatic step (registry.checks.name_check), which checks again on submission.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet, Value
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Application, ApplicationState, Company
+from .names import normalize
+
+DEFAULT_SIMILARITY_THRESHOLD = 0.65
+DEFAULT_RESERVED_WORDS_FILE = Path(__file__).resolve().parent / "data" / "reserved_words.yaml"
+# Filings that hold their name until decided. The partial index on pending filings
+# (migration 0002_name_trigram_indexes) lists the same states: change both together.
+PENDING_STATES = (ApplicationState.IN_REVIEW, ApplicationState.CORRECTION_REQUESTED,
+                  ApplicationState.APPROVED)
+MATCHES_SHOWN = 5
+
+
+class NameStatus(StrEnum):
+    AVAILABLE = "available"
+    SIMILAR = "similar"
+    TAKEN = "taken"
+    RESERVED = "reserved"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A registered company or a pending filing whose name is close to the one checked."""
+
+    name: str
+    normalized: str
+    score: float  # trigram similarity of the normalised names, 0 to 1
+    source: str  # "company" or "application"
+    reference: str  # the company's RCCM number, or the filing's reference
+
+
+@dataclass(frozen=True)
+class NameCheckResult:
+    status: NameStatus
+    matches: list[NameMatch]
+    reserved: list[str]
+    message: str
+    normalized: str
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a check compares against: everything but the filing checked; if that filing
+    was submitted, only filings submitted before it (first come, first served)."""
+
+    application_id: int | None = None
+    submitted_before: datetime | None = None
+
+    @classmethod
+    def of(cls, application_id: int | None) -> _Scope:
+        if application_id is None:
+            return cls()
+        submitted_at = (Application.objects.filter(pk=application_id)
+                        .values_list("submitted_at", flat=True).first())
+        return cls(application_id, submitted_at)
+
+    def companies(self) -> QuerySet:
+        companies = Company.objects.all()
+        if self.application_id is not None:
+            companies = companies.exclude(application_id=self.application_id)
+        return companies
+
+    def pending_filings(self) -> QuerySet:
+        # An approved filing whose company exists is compared as that company.
+        filings = Application.objects.filter(state__in=PENDING_STATES, company__isnull=True)
+        if self.application_id is not None:
+            filings = filings.exclude(pk=self.application_id)
+        if self.submitted_before is not None:
+            filings = filings.filter(submitted_at__lt=self.submitted_before)
+        return filings
+
+
+# --- trigram similarity, as pg_trgm defines it ---------------------------------------------
+
+
+def trigrams(normalized: str) -> set[str]:
+    """pg_trgm's show_trgm() for a normalised name: each word padded with two spaces in
+    front and one after, cut into every run of three characters."""
+    grams: set[str] = set()
+    for word in normalized.split():
+        padded = f"  {word} "
+        grams.update(padded[index:index + 3] for index in range(len(padded) - 2))
+    return grams
+
+
+def trigram_similarity(left: str, right: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams of the two names."""
+    left_grams, right_grams = trigrams(left), trigrams(right)
+    if not left_grams or not right_grams:
+        return 0.0
+    shared = len(left_grams & right_grams)
+    return shared / (len(left_grams) + len(right_grams) - shared)
+
+
+def similarity_threshold() -> float:
+    return float(getattr(settings, "REGISTRY_NAME_SIMILARITY_THRESHOLD",
+                         DEFAULT_SIMILARITY_THRESHOLD))
+
+
+def similar_names(
+    name: str, *, limit: int = 5, threshold: float | None = None,
+    exclude_application_id: int | None = None,
+) -> list[NameMatch]:
+    """Registered companies and pending filings whose names are at least `threshold`
+    similar to `name` (setting REGISTRY_NAME_SIMILARITY_THRESHOLD), best first.
+
+    `exclude_application_id` is the filing being checked: it is left out and, once it has
+    been submitted, only filings submitted before it count.
+    """
+    wanted = normalize(name)
+    if not wanted or limit <= 0:
+        return []
+    threshold = similarity_threshold() if threshold is None else threshold
+    return _similar(wanted, limit=limit, threshold=threshold,
+                    scope=_Scope.of(exclude_application_id))
+
+
+def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> list[NameMatch]:
+    if connection.vendor == "postgresql":
+        rows = _similar_rows_postgresql(wanted, limit=limit, threshold=threshold, scope=scope)
+    else:
+        rows = _similar_rows_python(wanted, threshold=threshold, scope=scope)
+    matches = [NameMatch(name=row_name, normalized=normalized, score=float(score),
+                         source=source, reference=reference)
+               for row_name, normalized, score, source, reference in rows]
+    # Best first; among equals the same name first, then the register before filings.
+    matches.sort(key=lambda match: (-match.score, match.normalized != wanted,
+                                    match.source != "company", match.name))
+    return matches[:limit]
+
+
+def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope: _Scope):
+    from django.contrib.postgres.lookups import TrigramSimilar
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    def close(queryset: QuerySet, name_field: str, reference_field: str, source: str):
+        rows = (queryset.filter(TrigramSimilar(F("normalized_name"), Value(wanted)))
+                .annotate(score=TrigramSimilarity("normalized_name", wanted))
+                .order_by("-score", "normalized_name")
+                .values_list(name_field, "normalized_name", "score", reference_field))
+        return [(row_name, normalized, score, source, reference)
+                for row_name, normalized, score, reference in rows[:limit]]
+
+    # `%` (the operator the GIN index serves) compares with this setting, for this
+    # transaction only.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                       [str(threshold)])
+        return (close(scope.companies(), "name", "rccm_number", "company")
+                + close(scope.pending_filings(), "company_name", "reference", "application"))
+
+
+def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
+    """The same measure without pg_trgm, for the demo's SQLite: the candidates are the
+    names that contain what a shared trigram implies ("abc", or "ab" for " ab" and "ab "),
+    scored here. Names sharing only first letters ("  a") are left out: they score at most
+    1/4, under any sensible threshold."""
+    fragments = {gram.strip() for gram in trigrams(wanted) if len(gram.strip()) > 1}
+    fragments.update(word for word in wanted.split() if len(word) == 1)
+    sharing = Q()
+    for fragment in fragments:
+        sharing |= Q(normalized_name__contains=fragment)
+    sources = (
+        ("company", scope.companies().values_list("name", "normalized_name", "rccm_number")),
+        ("application", scope.pending_filings()
+         .values_list("company_name", "normalized_name", "reference")),
+    )
+    rows = []
+    for source, candidates in sources:
+        for row_name, normalized, reference in candidates.filter(sharing):
+            score = trigram_similarity(wanted, normalized)
+            if score >= threshold:
+                rows.append((row_name, normalized, score, source, reference))
+    return rows
+
+
+# --- reserved words -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _ReservedEntry:
+    label: str
+    words: tuple[str, ...]
+    prefix: bool  # the last word may have any ending
+    leading: bool  # only as the name's first word
+
+    def found_in(self, words: list[str]) -> bool:
+        size = len(self.words)
+        starts = range(1) if self.leading else range(len(words) - size + 1)
+        return any(self._matches(words[start:start + size]) for start in starts)
+
+    def _matches(self, window: list[str]) -> bool:
+        if len(window) != len(self.words):
+            return False
+        *exact, last = self.words
+        return window[:-1] == exact and (
+            window[-1].startswith(last) if self.prefix else window[-1] == last)
+
+
+@functools.cache
+def _reserved_entries(path: str) -> tuple[_ReservedEntry, ...]:
+    with open(path, encoding="utf-8") as source:
+        data = yaml.safe_load(source) or {}
+    entries = []
+    for item in data.get("reserved", []):
+        spec = item if isinstance(item, dict) else {"word": item}
+        text = str(spec["word"]).strip()
+        words = tuple(normalize(text.rstrip("*")).split())
+        if words:
+            entries.append(_ReservedEntry(label=text.rstrip("*"), words=words,
+                                          prefix=text.endswith("*"),
+                                          leading=bool(spec.get("leading", False))))
+    return tuple(entries)
+
+
+def _reserved_entries_in_use() -> tuple[_ReservedEntry, ...]:
+    path = getattr(settings, "REGISTRY_RESERVED_WORDS_FILE", DEFAULT_RESERVED_WORDS_FILE)
+    return _reserved_entries(str(path))
+
+
+def reserved_words_in(name: str) -> list[str]:
+    """The reserved words (setting REGISTRY_RESERVED_WORDS_FILE) the name contains, as the
+    list spells them: « Banque », « National »."""
+    words = normalize(name).split()
+    return [entry.label for entry in _reserved_entries_in_use() if entry.found_in(words)]
+
+
+# --- the check ----------------------------------------------------------------------------
+
+
+def check_name(name: str, *, exclude_application_id: int | None = None) -> NameCheckResult:
+    """What the registry says of a proposed company name.
+
+    The status is the gravest finding: empty (nothing distinctive left once normalised),
+    taken (the same normalised name is registered, or asked by an earlier pending filing),
+    reserved (it contains a reserved word), similar (close names exist; a clerk weighs the
+    risk of confusion) or available. The message, in the active language, states every
+    finding, the gravest first.
+    """
+    wanted = normalize(name)
+    if not wanted:
+        return NameCheckResult(NameStatus.EMPTY, [], [], _(
+            "La dénomination ne contient aucun mot distinctif."), wanted)
+    scope = _Scope.of(exclude_application_id)
+    company = (scope.companies().filter(normalized_name=wanted).only("name", "rccm_number")
+               .order_by("registered_at", "pk").first())
+    filing = None
+    if company is None:
+        filing = (scope.pending_filings().filter(normalized_name=wanted)
+                  .only("reference", "company_name").order_by("submitted_at", "pk").first())
+    reserved = reserved_words_in(name)
+    matches = _similar(wanted, limit=MATCHES_SHOWN, threshold=similarity_threshold(), scope=scope)
+
+    messages = []
+    if company is not None:
+        messages.append(_("Dénomination déjà immatriculée : « %(name)s » (%(rccm)s).")
+                        % {"name": company.name, "rccm": company.rccm_number})
+    elif filing is not None:
+        messages.append(_("Dénomination déjà demandée par le dossier en cours %(ref)s : "
+                          "« %(name)s ».") % {"ref": filing.reference,
+                                             "name": filing.company_name})
+    if reserved:
+        messages.append(ngettext(
+            "La dénomination contient un terme réservé, soumis à autorisation : %(words)s.",
+            "La dénomination contient des termes réservés, soumis à autorisation : "
+            "%(words)s.", len(reserved)) % {"words": ", ".join(f"« {w} »" for w in reserved)})
+    same = _same_name_match(company, filing, wanted)
+    if same is not None and same not in matches:
+        matches = [same, *matches][:MATCHES_SHOWN]
+    close = [match for match in matches if match.normalized != wanted]
+    if close:
+        listed = ", ".join(
+            _("« %(name)s » (%(reference)s, %(percent)d %%)")
+            % {"name": match.name, "reference": match.reference,
+               "percent": round(match.score * 100)}
+            for match in close)
+        messages.append(_("Dénomination proche de : %(matches)s. Un agent appréciera le "
+                          "risque de confusion.") % {"matches": listed})
+
+    if company is not None or filing is not None:
+        status = NameStatus.TAKEN
+    elif reserved:
+        status = NameStatus.RESERVED
+    elif close:
+        status = NameStatus.SIMILAR
+    else:
+        status = NameStatus.AVAILABLE
+        messages.append(_("Dénomination disponible."))
+    return NameCheckResult(status, matches, reserved, " ".join(messages), wanted)
+
+
+def _same_name_match(company: Company | None, filing: Application | None,
+                     wanted: str) -> NameMatch | None:
+    if company is not None:
+        return NameMatch(company.name, wanted, 1.0, "company", company.rccm_number)
+    if filing is not None:
+        return NameMatch(filing.company_name, wanted, 1.0, "application", filing.reference)
+    return None

@@ -1,0 +1,340 @@
+"""The name check: similarity against the register and pending filings, reserved words, and
+the engine's automatic step that runs it on submission."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from registry import checks
+from registry import services as registry_services
+from registry.models import Company
+from registry.names import normalize
+from registry.similarity import (
+    NameStatus,
+    check_name,
+    similar_names,
+    trigram_similarity,
+    trigrams,
+)
+from workflows.models import TaskState
+from workflows.services import CheckFailed
+
+from ..conftest import COMPANY_DATA, FOUNDER_DATA
+from ..workflows.helpers import case_of, claim_and_approve, task_of
+
+on_postgresql = pytest.mark.skipif(
+    "postgresql" not in connection.settings_dict["ENGINE"],
+    reason="pg_trgm needs PostgreSQL (DATABASE_URL)",
+)
+
+
+@pytest.fixture
+def register(make_user):
+    """Put a company on the register under `name`."""
+    counter = iter(range(1, 1000))
+
+    def make(name: str, rccm_number: str) -> Company:
+        owner = make_user(f"societe{next(counter)}@example.tg")
+        application = registry_services.application_create(
+            owner=owner, data=dict(COMPANY_DATA, company_name=name), founder=dict(FOUNDER_DATA)
+        )
+        return Company.objects.create(
+            application=application, name=name, legal_form="SARL", rccm_number=rccm_number,
+            capital=1_000_000, registered_office="3 avenue de la Libération, Lomé",
+        )
+
+    return make
+
+
+@pytest.fixture
+def file_and_submit(make_user):
+    counter = iter(range(1, 1000))
+
+    def make(name: str, *, submit: bool = True):
+        owner = make_user(f"demandeur{next(counter)}@example.tg")
+        draft = registry_services.application_create(
+            owner=owner, data=dict(COMPANY_DATA, company_name=name), founder=dict(FOUNDER_DATA)
+        )
+        if not submit:
+            return draft
+        return registry_services.application_submit(application_id=draft.pk, user=owner)
+
+    return make
+
+
+@pytest.fixture
+def elephant(register):
+    return register("ELEPHANT-BLEU", "TG-LOM-2025-B-00042")
+
+
+# --- the measure --------------------------------------------------------------------------
+
+
+def test_trigrams_are_pg_trgm_ones():
+    # show_trgm('cat') in PostgreSQL: {"  c"," ca","at ","cat"}
+    assert trigrams("cat") == {"  c", " ca", "cat", "at "}
+    assert trigrams("elephant bleu") >= {"  e", " el", "nt ", "  b", " bl", "eu "}
+
+
+def test_similarity_is_shared_over_all_trigrams():
+    # elephant (9 trigrams) bleu (5) against elephant bleue (9 + 6): 13 shared of 16
+    assert trigram_similarity("elephant bleu", "elephant bleue") == pytest.approx(13 / 16)
+    assert trigram_similarity("elephant bleu", "elephant bleu") == 1.0
+    assert trigram_similarity("boulangerie golfe", "transports kara") == 0.0
+    assert trigram_similarity("", "kara") == 0.0
+
+
+# --- similar names ------------------------------------------------------------------------
+
+
+def test_the_same_name_with_a_legal_form_and_accents_is_taken(elephant):
+    result = check_name("Société Éléphant Bleu SARL")
+
+    assert result.status == NameStatus.TAKEN
+    assert result.message == (
+        "Dénomination déjà immatriculée : « ELEPHANT-BLEU » (TG-LOM-2025-B-00042).")
+    assert result.matches[0].reference == "TG-LOM-2025-B-00042"
+    assert result.matches[0].score == pytest.approx(1.0)
+    assert result.matches[0].source == "company"
+
+
+def test_a_close_name_is_similar_and_names_the_company(elephant):
+    result = check_name("Éléphant Bleue")
+
+    assert result.status == NameStatus.SIMILAR
+    [match] = result.matches
+    assert (match.name, match.normalized, match.source, match.reference) == (
+        "ELEPHANT-BLEU", "elephant bleu", "company", "TG-LOM-2025-B-00042")
+    assert match.score == pytest.approx(13 / 16, abs=1e-6)
+    assert result.message.startswith(
+        "Dénomination proche de : « ELEPHANT-BLEU » (TG-LOM-2025-B-00042, 81 %).")
+
+
+def test_the_same_words_in_another_order_are_similar_not_taken(elephant):
+    result = check_name("Bleu Éléphant")
+
+    assert result.status == NameStatus.SIMILAR
+    assert result.matches[0].score == pytest.approx(1.0)
+
+
+def test_unrelated_names_are_not_similar(register):
+    register("Transports Kara", "TG-LOM-2025-B-00007")
+
+    assert similar_names("Boulangerie du Golfe") == []
+    result = check_name("Boulangerie du Golfe")
+    assert result.status == NameStatus.AVAILABLE
+    assert result.message == "Dénomination disponible."
+
+
+def test_matches_come_best_first_up_to_the_limit(register):
+    register("Éléphant Bleu", "TG-LOM-2025-B-00001")
+    register("Éléphant Bleu Marine", "TG-LOM-2025-B-00002")
+    register("Éléphant", "TG-LOM-2025-B-00003")
+
+    matches = similar_names("Elephant Bleus", threshold=0.5)
+    # 13/16, then 9/15 (elephant alone), then 13/23 (marine adds 7 trigrams)
+    assert [m.reference for m in matches] == [
+        "TG-LOM-2025-B-00001", "TG-LOM-2025-B-00003", "TG-LOM-2025-B-00002"]
+    assert matches[0].score > matches[1].score > matches[2].score
+    assert len(similar_names("Elephant Bleus", limit=1, threshold=0.5)) == 1
+
+
+def test_the_threshold_comes_from_the_setting(elephant, settings):
+    settings.REGISTRY_NAME_SIMILARITY_THRESHOLD = 0.9
+
+    assert check_name("Éléphant Bleue").status == NameStatus.AVAILABLE
+    assert similar_names("Éléphant Bleue", threshold=0.5) != []
+
+
+def test_a_name_without_distinctive_words_is_empty(db):
+    result = check_name("Société SARL")
+
+    assert result.status == NameStatus.EMPTY
+    assert result.message == "La dénomination ne contient aucun mot distinctif."
+
+
+# --- pending filings ----------------------------------------------------------------------
+
+
+def test_a_name_asked_by_a_pending_filing_is_taken_for_a_new_one(submitted):
+    result = check_name("ELEPHANT-BLEU")
+
+    assert result.status == NameStatus.TAKEN
+    assert result.message == (f"Dénomination déjà demandée par le dossier en cours "
+                              f"{submitted.reference} : « Éléphant Bleu ».")
+    assert (result.matches[0].source, result.matches[0].reference) == (
+        "application", submitted.reference)
+
+
+def test_only_filings_submitted_earlier_count_first_come_first_served(
+    submitted, file_and_submit
+):
+    later = file_and_submit("Éléphant Bleu SARL")
+    close_later = file_and_submit("Éléphant Bleue")
+
+    assert check_name(later.company_name, exclude_application_id=later.pk).status == (
+        NameStatus.TAKEN)
+    mine = check_name(submitted.company_name, exclude_application_id=submitted.pk)
+    assert mine.status == NameStatus.AVAILABLE
+    assert close_later.reference not in mine.message
+
+
+def test_a_close_pending_filing_is_similar(submitted):
+    result = check_name("Éléphant Bleue")
+
+    assert result.status == NameStatus.SIMILAR
+    assert result.matches[0].reference == submitted.reference
+    assert submitted.reference in result.message
+
+
+def test_drafts_and_withdrawn_filings_hold_no_name(file_and_submit):
+    file_and_submit("Éléphant Bleu", submit=False)
+    withdrawn = file_and_submit("Éléphant Bleu")
+    registry_services.application_withdraw(application_id=withdrawn.pk, user=withdrawn.owner)
+
+    assert check_name("Éléphant Bleu").status == NameStatus.AVAILABLE
+
+
+def test_an_approved_filing_with_its_company_is_listed_once_as_the_company(file_and_submit):
+    filing = file_and_submit("Éléphant Bleu")
+    Company.objects.create(application=filing, name=filing.company_name, legal_form="SARL",
+                           rccm_number="TG-LOM-2026-B-00001", capital=1_000_000,
+                           registered_office="Lomé")
+
+    matches = similar_names("Éléphant Bleu")
+    assert [(m.source, m.reference) for m in matches] == [("company", "TG-LOM-2026-B-00001")]
+
+
+# --- reserved words -----------------------------------------------------------------------
+
+
+def test_a_reserved_word_makes_the_name_reserved(db):
+    result = check_name("Banque Populaire du Golfe")
+
+    assert result.status == NameStatus.RESERVED
+    assert result.reserved == ["Banque"]
+    assert result.message == ("La dénomination contient un terme réservé, soumis à "
+                              "autorisation : « Banque ».")
+
+
+def test_a_reserved_and_close_name_says_both_the_reserved_word_first(elephant):
+    result = check_name("Banque Éléphant Bleu")
+
+    assert result.status == NameStatus.RESERVED
+    assert result.message.startswith("La dénomination contient un terme réservé")
+    assert "Dénomination proche de : « ELEPHANT-BLEU »" in result.message
+
+
+# --- the engine's automatic step ----------------------------------------------------------
+
+
+def run_name_check(application) -> str:
+    return checks.name_check(case=SimpleNamespace(subject_id=application.pk), task=None)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Société Éléphant Bleu SARL",
+         "Dénomination déjà immatriculée : « ELEPHANT-BLEU » (TG-LOM-2025-B-00042)."),
+        ("Éléphant Bleue",
+         "Dénomination proche de : « ELEPHANT-BLEU » (TG-LOM-2025-B-00042, 81 %). "
+         "Un agent appréciera le risque de confusion."),
+        ("Banque du Golfe",
+         "La dénomination contient un terme réservé, soumis à autorisation : « Banque »."),
+        ("SARL", "La dénomination ne contient aucun mot distinctif."),
+    ],
+)
+def test_the_name_check_fails_with_what_the_clerk_must_weigh(
+    elephant, file_and_submit, name, message
+):
+    filing = file_and_submit(name)
+
+    with pytest.raises(CheckFailed) as failure:
+        run_name_check(filing)
+    assert str(failure.value) == message
+
+
+def test_the_name_check_passes_an_available_name(elephant, file_and_submit):
+    assert run_name_check(file_and_submit("Boulangerie du Golfe")) == "Dénomination disponible."
+
+
+def test_a_similar_name_lands_in_the_intake_queue_after_the_automatic_step(
+    elephant, file_and_submit, clerks
+):
+    filing = file_and_submit("Éléphant Bleue")
+    case = case_of(filing)
+
+    claim_and_approve(case, "intake", clerks["guichet"])
+
+    name_check = task_of(case, "name_check")
+    assert name_check.state == TaskState.FAILED
+    assert name_check.error.startswith("Dénomination proche de : « ELEPHANT-BLEU »")
+
+
+# --- PostgreSQL: pg_trgm and its index ----------------------------------------------------
+
+PAIRS = [
+    ("Société Éléphant Bleu SARL", "ELEPHANT-BLEU"),
+    ("Éléphant Bleue", "Éléphant Bleu"),
+    ("Boulangerie du Golfe", "Transports Kara"),
+    ("Transports Kara Express", "Transport Kara"),
+    ("Maison Kpalimé Café", "Kpalimé Café Maison"),
+    ("Numérique Lomé Services 2000", "Numerique Lome Service"),
+    ("Agro Plateaux", "Agro-Plateau Export"),
+    ("Ets. Kodjo & Fils", "Kodjo"),
+]
+
+
+@on_postgresql
+@pytest.mark.parametrize(("left", "right"), PAIRS)
+def test_the_python_measure_agrees_with_pg_trgm(db, left, right):
+    left, right = normalize(left), normalize(right)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT similarity(%s, %s), show_trgm(%s)", [left, right, left])
+        score, grams = cursor.fetchone()
+
+    assert trigram_similarity(left, right) == pytest.approx(score, abs=1e-6)
+    assert trigrams(left) == set(grams)
+
+
+@on_postgresql
+def test_the_similarity_query_uses_the_trigram_indexes(elephant, submitted):
+    with CaptureQueriesContext(connection) as queries:
+        assert similar_names("Éléphant Bleue")
+    searches = [q["sql"] for q in queries.captured_queries if "normalized_name\" % " in q["sql"]]
+    assert len(searches) == 2  # the register, then the pending filings
+
+    with connection.cursor() as cursor:
+        # Tiny tables, where scanning everything is cheapest: forbid the full scans (of the
+        # table, or of the primary key) to see which index serves the search condition.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plans = []
+        for sql in searches:
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+
+    assert "registry_company_normalized_name_trgm" in plans[0]
+    assert "registry_application_pending_name_trgm" in plans[1]
+
+
+def test_the_migration_brings_stored_normalized_names_up_to_date(elephant, submitted):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from registry.models import Application
+
+    Company.objects.filter(pk=elephant.pk).update(normalized_name="elephant-bleu")
+    Application.objects.filter(pk=submitted.pk).update(normalized_name="stale")
+
+    import_module("registry.migrations.0002_name_trigram_indexes").renormalize_names(apps, None)
+
+    elephant.refresh_from_db()
+    submitted.refresh_from_db()
+    assert elephant.normalized_name == submitted.normalized_name == "elephant bleu"
