@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
 
-.PHONY: setup run test lint messages migrate demo worker clean bench-engine catalogues
+.PHONY: setup run test lint messages migrate demo worker clean bench bench-engine bench-names bench-certificates catalogues
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,14 @@ clean:
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/guichet_bench
 bench-engine: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_engine --cases $(or $(CASES),10000)
+
+bench-names: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_names --names $(or $(NAMES),1000000)
+
+bench-certificates: setup
+	$(PY) -m tests.bench.bench_certificates
+
+bench: bench-engine bench-names bench-certificates
 
 # After changing user-facing strings: extract them (needs GNU gettext), then let the French
 # catalogue mirror the French sources. Translate the new English entries in locale/en.

@@ -20,8 +20,10 @@ from zoneinfo import ZoneInfo
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+
+from documents.certificates import format_fcfa
 
 from . import reference
 from .names import normalize
@@ -370,8 +372,8 @@ SHARE_TEXT = {
     "actions": ShareText(
         heading=_("Actions"),
         one=_("une action"),
-        singular=_("action"),
-        plural=_("actions"),
+        singular=pgettext_lazy("share", "action"),
+        plural=pgettext_lazy("shares", "actions"),
         count_required=_("Actions : le nombre d'actions est requis."),
         sum_mismatch=_(
             "Actions : la somme des actions des %(members)s (%(total)s) ne correspond pas "
@@ -475,11 +477,6 @@ class Requirement:
 def format_number(number: int) -> str:
     """1000000 -> "1 000 000" with no-break spaces."""
     return f"{number:,}".replace(",", NBSP)
-
-
-def format_fcfa(amount: int) -> str:
-    """10000000 -> "10 000 000 FCFA" with no-break spaces."""
-    return f"{format_number(amount)}{NBSP}FCFA"
 
 
 def format_percent(value: Decimal) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from .legal_forms import LegalForm
+from .legal_forms import LegalForm, PersonKind, Role
 from .names import normalize
 
 
@@ -45,12 +45,27 @@ class Application(FSMModelMixin, models.Model):
     legal_form = models.CharField(
         _("forme juridique"), max_length=8, choices=LegalForm.choices, default=LegalForm.SARL
     )
-    company_name = models.CharField(_("dénomination sociale"), max_length=200)
+    # The first of the proposed names, in order of preference, is the one registered.
+    company_name = models.CharField(_("dénomination sociale"), max_length=200, blank=True)
+    alternative_names = models.JSONField(_("autres dénominations proposées"), default=list,
+                                         blank=True)
     # The comparable form of the name (registry.names.normalize), indexed for the name check.
     normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
-    business_purpose = models.TextField(_("objet social"))
-    capital = models.PositiveBigIntegerField(_("capital social (FCFA)"))
-    registered_office = models.CharField(_("siège social (adresse)"), max_length=300)
+    acronym = models.CharField(_("sigle"), max_length=40, blank=True)
+    trade_name = models.CharField(_("nom commercial"), max_length=200, blank=True)
+    activity_code = models.CharField(_("activité principale (CITI Rév.4)"), max_length=4,
+                                     blank=True)
+    business_purpose = models.TextField(_("objet social"), blank=True)
+    capital = models.PositiveBigIntegerField(_("capital social (FCFA)"), null=True, blank=True)
+    share_count = models.PositiveIntegerField(_("nombre de parts ou d'actions"), null=True,
+                                              blank=True)
+    share_nominal = models.PositiveBigIntegerField(_("valeur nominale (FCFA)"), null=True,
+                                                   blank=True)
+    duration_years = models.PositiveSmallIntegerField(_("durée (années)"), default=99)
+    region = models.CharField(_("région"), max_length=40, blank=True)
+    prefecture = models.CharField(_("préfecture"), max_length=40, blank=True)
+    registered_office = models.CharField(_("siège social (adresse)"), max_length=300,
+                                         blank=True)
     city = models.CharField(_("ville"), max_length=100, default="Lomé")
     correction_message = models.TextField(_("correction demandée"), blank=True)
     correction_fields = models.JSONField(_("champs à corriger"), default=list, blank=True)
@@ -88,12 +103,17 @@ class Application(FSMModelMixin, models.Model):
         return self.state in EDITABLE_STATES
 
     def correctable_fields(self) -> list[tuple[str, str]]:
-        """What a desk may send back for correction: (form field name, label)."""
-        from .services import CORRECTABLE_FIELDS
+        """What a desk may send back for correction: the filing's sections."""
+        from .filing import CORRECTABLE_SECTIONS, SECTION_BY_CODE
 
-        labels = {f"company-{f.name}": f.verbose_name for f in Application._meta.fields}
-        labels |= {f"founder-{f.name}": f.verbose_name for f in Party._meta.fields}
-        return [(name, str(labels[name]).capitalize()) for name in CORRECTABLE_FIELDS]
+        return [(code, str(SECTION_BY_CODE[code].title)) for code in CORRECTABLE_SECTIONS]
+
+    def may_edit(self, section: str) -> bool:
+        """A draft is editable throughout; under correction, only the sections sent back."""
+        if self.state == ApplicationState.DRAFT:
+            return True
+        return (self.state == ApplicationState.CORRECTION_REQUESTED
+                and section in self.correction_fields)
 
     def workflow_facts(self) -> dict:
         """What the procedure's conditions may test (see the definition's 'facts')."""
@@ -154,20 +174,41 @@ class Application(FSMModelMixin, models.Model):
 
 
 class Party(models.Model):
-    """A person in the filing: partner (associé) and/or manager (gérant)."""
+    """A person in the filing, natural or legal, with the roles they hold."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="parties"
     )
-    first_name = models.CharField(_("prénoms"), max_length=120)
-    last_name = models.CharField(_("nom"), max_length=120)
-    birth_date = models.DateField(_("date de naissance"))
-    nationality = models.CharField(_("nationalité"), max_length=80, default="Togolaise")
-    id_document_number = models.CharField(_("numéro de la pièce d'identité"), max_length=40)
-    address = models.CharField(_("adresse"), max_length=300)
-    is_partner = models.BooleanField(_("associé"), default=True)
-    is_manager = models.BooleanField(_("gérant"), default=False)
-    shares = models.PositiveIntegerField(_("nombre de parts"), default=0)
+    kind = models.CharField(_("nature"), max_length=10, choices=PersonKind.choices,
+                            default=PersonKind.NATURAL)
+    roles = models.JSONField(_("qualités"), default=list)
+    # A natural person.
+    first_name = models.CharField(_("prénoms"), max_length=120, blank=True)
+    last_name = models.CharField(_("nom"), max_length=120, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_place = models.CharField(_("lieu de naissance"), max_length=120, blank=True)
+    nationality = models.CharField(_("nationalité"), max_length=80, default="Togolaise",
+                                   blank=True)
+    id_document_number = models.CharField(_("numéro de la pièce d'identité"), max_length=40,
+                                          blank=True)
+    # A legal person (a company that is a partner).
+    legal_name = models.CharField(_("dénomination de la personne morale"), max_length=200,
+                                  blank=True)
+    registration_number = models.CharField(_("numéro d'immatriculation (RCCM)"),
+                                           max_length=60, blank=True)
+    representative = models.CharField(_("représentant"), max_length=200, blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    # As a partner or shareholder.
+    shares = models.PositiveIntegerField(_("nombre de parts ou d'actions"), default=0)
+    cash_contribution = models.PositiveBigIntegerField(_("apport en numéraire (FCFA)"),
+                                                       default=0)
+    in_kind_contribution = models.PositiveBigIntegerField(_("apport en nature (FCFA)"),
+                                                          default=0)
+    in_kind_description = models.CharField(_("description de l'apport en nature"),
+                                           max_length=300, blank=True)
+    skills_contribution = models.BooleanField(_("apport en industrie"), default=False)
+    ownership_percent = models.DecimalField(_("détention (%)"), max_digits=5,
+                                            decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = _("intervenant")
@@ -179,7 +220,28 @@ class Party(models.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name.upper()}"
+        if self.kind == PersonKind.LEGAL:
+            return self.legal_name
+        return f"{self.first_name} {self.last_name.upper()}".strip()
+
+    @property
+    def is_manager(self) -> bool:
+        """Manages or directs the company (gérant, président, directeur, administrateur)."""
+        return bool(set(self.roles) & MANAGING_ROLES)
+
+    @property
+    def is_member(self) -> bool:
+        """Partner or shareholder (or the trader himself, for an EI)."""
+        return bool(set(self.roles) & MEMBER_ROLES)
+
+    def role_labels(self) -> list[str]:
+        return [str(Role(role).label) for role in self.roles if role in Role.values]
+
+
+MANAGING_ROLES = frozenset({Role.MANAGER, Role.PRESIDENT, Role.DIRECTOR, Role.ADMINISTRATOR,
+                            Role.TRADER})
+MEMBER_ROLES = frozenset({Role.PARTNER, Role.GENERAL_PARTNER, Role.LIMITED_PARTNER,
+                          Role.TRADER})
 
 
 class Company(models.Model):
@@ -192,7 +254,7 @@ class Company(models.Model):
     normalized_name = models.CharField(max_length=200, db_index=True, editable=False)
     legal_form = models.CharField(_("forme juridique"), max_length=8, choices=LegalForm.choices)
     rccm_number = models.CharField(_("numéro RCCM"), max_length=40, unique=True)
-    capital = models.PositiveBigIntegerField(_("capital social (FCFA)"))
+    capital = models.PositiveBigIntegerField(_("capital social (FCFA)"), null=True, blank=True)
     registered_office = models.CharField(_("siège social"), max_length=300)
     nif = models.CharField(_("NIF"), max_length=20, blank=True)
     employer_number = models.CharField(_("numéro employeur CNSS"), max_length=20, blank=True)
@@ -255,3 +317,49 @@ class ProhibitedPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name.upper()} {self.first_name}"
+
+
+class SignatureChallenge(models.Model):
+    """A one-time code sent to the applicant to confirm the declaration (the signature)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="signature_challenges")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    code_hash = models.CharField(max_length=128)
+    # The filing as it was when the code was sent: signing confirms exactly that.
+    snapshot_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("code de signature")
+        verbose_name_plural = _("codes de signature")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class FilingSignature(models.Model):
+    """The applicant's electronic signature of a submission (Loi n°2017-07, art. 77)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("signataire"))
+    declaration = models.TextField(_("déclaration"))
+    signed_at = models.DateTimeField(_("signé le (UTC)"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    snapshot = models.JSONField(_("dossier signé"))
+    snapshot_sha256 = models.CharField(_("empreinte SHA-256 du dossier"), max_length=64)
+
+    class Meta:
+        verbose_name = _("signature du dossier")
+        verbose_name_plural = _("signatures des dossiers")
+        ordering = ("-signed_at",)
+
+    def __str__(self) -> str:
+        return f"{self.application.reference} {self.signed_at:%Y-%m-%d %H:%M}"

@@ -9,27 +9,18 @@ from django.utils.translation import gettext as _
 
 from documents.certificates import CertificateFacts
 from documents.issuing import issue_document, revoke
-from notifications.services import notify
 from documents.models import DocumentKind
 from documents.rccm_extract import RccmExtractFacts, RegisterEntry
+from notifications.services import notify
 from workflows import audit
 from workflows import services as engine
 
+from .filing import CORRECTABLE_SECTIONS
 from .identifiers import allocate_rccm_number
 from .legal_forms import RULES
 from .models import Application, ApplicationState, Company, Party
 
 WORKFLOW_CODE = "company_creation"
-APPLICATION_FIELDS = (
-    "legal_form", "company_name", "business_purpose", "capital", "registered_office", "city",
-)
-PARTY_FIELDS = (
-    "first_name", "last_name", "birth_date", "nationality", "id_document_number", "address",
-)
-# What a desk may ask the applicant to correct: form field names (prefix-company / founder).
-CORRECTABLE_FIELDS = tuple(f"company-{name}" for name in APPLICATION_FIELDS) + tuple(
-    f"founder-{name}" for name in (*PARTY_FIELDS, "shares")
-)
 
 
 class FilingError(Exception):
@@ -51,49 +42,35 @@ def _locked(application_id: int) -> Application:
 
 @audit.atomic
 def application_create(*, owner, data: dict, founder: dict) -> Application:
-    """A new draft filing with its single partner, who is also the manager."""
-    application = Application(owner=owner, reference="", **_pick(data, APPLICATION_FIELDS))
+    """A complete draft in one call: the filing's facts and one natural person who is the
+    sole partner and manager (used by the demo data and the tests; people file section by
+    section through registry.drafting)."""
+    from . import drafting
+
+    application = drafting.start_application(owner=owner, legal_form=data.get("legal_form",
+                                                                             "SARL"))
+    names = {"company_name", "alternative_names", "acronym", "trade_name", "activity_code",
+             "business_purpose", "capital", "share_count", "share_nominal", "duration_years",
+             "region", "prefecture", "city", "registered_office"}
+    for name, value in data.items():
+        if name in names:
+            setattr(application, name, value)
+    if application.capital and not application.share_count:
+        application.share_count = founder.get("shares") or 1
+        application.share_nominal = application.capital // application.share_count
     application.save()
-    application.reference = f"CFE-{timezone.localdate().year}-{application.pk:06d}"
-    application.save(update_fields=["reference"])
+    roles = founder.get("roles") or ["partner", "manager"]
     Party.objects.create(
         application=application,
-        is_partner=True,
-        is_manager=True,
-        shares=founder["shares"],
-        **_pick(founder, PARTY_FIELDS),
+        roles=list(roles),
+        shares=founder.get("shares", 0),
+        cash_contribution=founder.get("cash_contribution",
+                                      application.capital or 0),
+        **{name: founder[name] for name in (
+            "first_name", "last_name", "birth_date", "birth_place", "nationality",
+            "id_document_number", "address") if name in founder},
     )
-    audit.record(obj=application, action="create", to_state=application.state, actor=owner)
     return application
-
-
-@audit.atomic
-def application_update(*, application_id: int, user, data: dict, founder: dict) -> Application:
-    """Save changes to a draft; under a correction request, only the fields it names."""
-    application = _locked(application_id)
-    if not application.is_editable:
-        raise FilingError(_("Ce dossier ne peut plus être modifié."))
-
-    def allowed(prefixed_name: str) -> bool:
-        return (application.state == ApplicationState.DRAFT
-                or prefixed_name in application.correction_fields)
-
-    for name, value in _pick(data, APPLICATION_FIELDS).items():
-        if allowed(f"company-{name}"):
-            setattr(application, name, value)
-    application.save()
-    party = application.parties.get(is_manager=True)
-    for name, value in _pick(founder, (*PARTY_FIELDS, "shares")).items():
-        if allowed(f"founder-{name}"):
-            setattr(party, name, value)
-    party.save()
-    audit.record(obj=application, action="update", from_state=application.state,
-                 to_state=application.state, actor=user)
-    return application
-
-
-def _pick(data: dict, names: tuple[str, ...]) -> dict:
-    return {name: data[name] for name in names if name in data}
 
 
 @audit.atomic
@@ -176,7 +153,7 @@ def issue_certificate(*, application_id: int) -> Company:
         rccm_number=company.rccm_number,
         capital=company.capital,
         registered_office=company.registered_office,
-        managers=[party.full_name for party in application.parties.filter(is_manager=True)],
+        managers=[party.full_name for party in application.parties.all() if party.is_manager],
         registered_at=company.registered_at,
         nif=company.nif,
         cnss_number=company.employer_number,
@@ -201,7 +178,7 @@ def issue_rccm_extract(*, company: Company):
         registered_office=company.registered_office,
         business_purpose=application.business_purpose,
         as_of=timezone.localdate(),
-        managers=[party.full_name for party in application.parties.filter(is_manager=True)],
+        managers=[party.full_name for party in application.parties.all() if party.is_manager],
         registered_at=company.registered_at,
         nif=company.nif,
         cnss_number=company.employer_number,
@@ -245,7 +222,7 @@ def record_identifier(*, application_id: int, actor, field: str, value: str) -> 
 def request_correction(*, application_id: int, actor, message: str, fields: list[str]) -> None:
     """A desk sent the filing back; a second desk's request adds to the first one."""
     application = _locked(application_id)
-    fields = [name for name in fields if name in CORRECTABLE_FIELDS]
+    fields = reopened_sections(fields)
     if application.state == ApplicationState.CORRECTION_REQUESTED:
         application.correction_message = f"{application.correction_message}\n\n{message}"
         application.correction_fields = sorted({*application.correction_fields, *fields})
@@ -258,6 +235,21 @@ def request_correction(*, application_id: int, actor, message: str, fields: list
                     message=message, fields=sorted(set(fields)))
     _tell_owner(application, "correction_requested", message=message,
                 occurrence=f"correction:{timezone.now().isoformat()}")
+
+
+def reopened_sections(sections: list[str]) -> list[str]:
+    """The sections a correction opens: what the desk named, and what depends on it.
+
+    The people's contributions must add up to the capital, and each person brings their
+    own documents: reopening the capital reopens the people, and the people their
+    documents, or the applicant could never make the filing whole again.
+    """
+    opened = {name for name in sections if name in CORRECTABLE_SECTIONS}
+    if "capital" in opened:
+        opened.add("people")
+    if "people" in opened:
+        opened.add("documents")
+    return sorted(opened)
 
 
 def reject(*, application_id: int, actor, reason: str) -> None:

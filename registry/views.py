@@ -1,25 +1,52 @@
-"""The entrepreneur's pages: their filings, the filing form, status and certificate."""
+"""The entrepreneur's pages: the filing's task list and sections, check your answers and
+sign, the status page, and the company's documents. Who may see what is decided in
+selectors.applications_for (a filing is its owner's alone)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from documents.statutes import DOCX_CONTENT_TYPE, render_statutes
 from workflows import diagrams
 from workflows import selectors as workflow_selectors
 from workflows import services as engine
 
-from . import selectors, services
-from .forms import ApplicationForm, FounderForm
+from . import drafting, filing, selectors, services
+from . import reference as reference_data
+from .forms import (
+    ActivityForm,
+    CapitalForm,
+    DocumentForm,
+    LegalFormForm,
+    NamesForm,
+    OfficeForm,
+    PartyForm,
+    SignatureCodeForm,
+    SignatureRequestForm,
+    StartForm,
+)
 from .models import ApplicationState
+
+SECTION_FORMS = {
+    "names": NamesForm,
+    "form": LegalFormForm,
+    "activity": ActivityForm,
+    "office": OfficeForm,
+    "capital": CapitalForm,
+}
 
 
 def home(request):
     return render(request, "registry/home.html")
+
+
+def _own(request, reference_code: str):
+    return get_object_or_404(selectors.applications_for(request.user), reference=reference_code)
 
 
 @login_required
@@ -29,85 +56,222 @@ def application_list(request):
 
 
 @login_required
-def application_create(request):
-    form = ApplicationForm(request.POST or None, prefix="company")
-    founder_form = FounderForm(request.POST or None, prefix="founder")
-    if request.method == "POST" and form.is_valid() and founder_form.is_valid():
-        application = services.application_create(
-            owner=request.user, data=form.cleaned_data, founder=founder_form.cleaned_data
-        )
-        messages.success(request, _("Votre dossier %(ref)s est enregistré en brouillon.")
-                         % {"ref": application.reference})
+def application_start(request):
+    form = StartForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        application = drafting.start_application(owner=request.user,
+                                                 legal_form=form.cleaned_data["legal_form"])
+        messages.success(request, _("Votre dossier %(ref)s est ouvert : remplissez-le partie "
+                                    "par partie, à votre rythme.") % {"ref": application.reference})
         return redirect(application)
-    return render(request, "registry/application_form.html",
-                  {"form": form, "founder_form": founder_form})
-
-
-@login_required
-def application_edit(request, reference: str):
-    application = get_object_or_404(selectors.applications_for(request.user),
-                                    reference=reference)
-    if not application.is_editable:
-        messages.error(request, _("Ce dossier ne peut plus être modifié."))
-        return redirect(application)
-    founder = application.parties.get(is_manager=True)
-    form = ApplicationForm(request.POST or None, instance=application, prefix="company")
-    founder_form = FounderForm(request.POST or None, instance=founder, prefix="founder")
-    if application.state == ApplicationState.CORRECTION_REQUESTED:
-        # Only what the desk asked to correct can change; the rest is shown, locked.
-        for bound_form in (form, founder_form):
-            for name, field in bound_form.fields.items():
-                field.disabled = f"{bound_form.prefix}-{name}" not in application.correction_fields
-    if request.method == "POST" and form.is_valid() and founder_form.is_valid():
-        try:
-            services.application_update(application_id=application.pk, user=request.user,
-                                        data=form.cleaned_data,
-                                        founder=founder_form.cleaned_data)
-        except services.FilingError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Modifications enregistrées."))
-        return redirect(application)
-    return render(request, "registry/application_form.html",
-                  {"form": form, "founder_form": founder_form, "application": application})
+    return render(request, "registry/start.html", {"form": form})
 
 
 @login_required
 def application_detail(request, reference: str):
-    application = get_object_or_404(
-        selectors.applications_for(request.user).select_related("company"),
-        reference=reference,
-    )
+    application = _own(request, reference)
+    if application.state == ApplicationState.DRAFT:
+        return _task_list(request, application)
+    return _status(request, application)
+
+
+def _task_list(request, application):
+    sections, problems, lines = filing.statuses(application)
+    return render(request, "registry/task_list.html", {
+        "application": application,
+        "sections": sections,
+        "ready_to_sign": not problems and not filing.missing_documents(lines),
+        "done_count": sum(1 for s in sections if s.done and s.applicable),
+        "applicable_count": sum(1 for s in sections if s.applicable),
+    })
+
+
+def _status(request, application):
     case = engine.case_for(application)
     steps = list(workflow_selectors.case_tasks(case)) if case else []
+    sections = []
+    if application.state == ApplicationState.CORRECTION_REQUESTED:
+        sections = [filing.SECTION_BY_CODE[code] for code in application.correction_fields
+                    if code in filing.SECTION_BY_CODE]
     return render(request, "registry/application_detail.html", {
         "application": application,
-        "parties": application.parties.all(),
         "steps": steps,
         "diagram": diagrams.case_svg(case, steps) if case else None,
         "company": getattr(application, "company", None),
+        "correction_sections": sections,
+        "signature": application.signatures.first(),
     })
+
+
+@login_required
+def section_edit(request, reference: str, section: str):
+    application = _own(request, reference)
+    if section not in SECTION_FORMS or (section == "capital"
+                                        and not filing.has_capital(application)):
+        raise Http404
+    if not application.may_edit(section):
+        messages.error(request, _("Cette partie du dossier ne peut plus être modifiée."))
+        return redirect(application)
+    form_class = SECTION_FORMS[section]
+    data = request.POST or None
+    form = (form_class.for_application(application, data) if form_class is NamesForm
+            else form_class(data, instance=application))
+    if request.method == "POST" and form.is_valid():
+        section_data = (form.section_data() if form_class is NamesForm
+                        else form.cleaned_data)
+        try:
+            drafting.save_section(application_id=application.pk, user=request.user,
+                                  section=section, data=section_data)
+        except services.FilingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("« %(section)s » enregistré.")
+                             % {"section": filing.SECTION_BY_CODE[section].title})
+        return redirect(application)
+    return render(request, "registry/section_form.html", {
+        "application": application, "form": form,
+        "section": filing.SECTION_BY_CODE[section],
+    })
+
+
+@login_required
+def people(request, reference: str):
+    application = _own(request, reference)
+    parties = list(application.parties.all())
+    people_problems = [p for p in filing.problems(application, parties)
+                       if filing.section_of(p.field) == "people"]
+    return render(request, "registry/people.html", {
+        "application": application, "parties": parties, "problems": people_problems,
+        "editable": application.may_edit("people"),
+    })
+
+
+@login_required
+def party_edit(request, reference: str, party_id: int | None = None):
+    application = _own(request, reference)
+    party = get_object_or_404(application.parties, pk=party_id) if party_id else None
+    if not application.may_edit("people"):
+        messages.error(request, _("Cette partie du dossier ne peut plus être modifiée."))
+        return redirect(application)
+    form = PartyForm(request.POST or None, instance=party, legal_form=application.legal_form)
+    if request.method == "POST" and form.is_valid():
+        drafting.save_party(application_id=application.pk, user=request.user,
+                            data=form.cleaned_data, party_id=party_id)
+        messages.success(request, _("Personne enregistrée."))
+        return redirect("registry:people", reference=application.reference)
+    return render(request, "registry/party_form.html",
+                  {"application": application, "form": form, "party": party})
 
 
 @require_POST
 @login_required
-def application_submit(request, reference: str):
-    application = get_object_or_404(selectors.applications_for(request.user),
-                                    reference=reference)
+def party_remove(request, reference: str, party_id: int):
+    application = _own(request, reference)
     try:
-        services.application_submit(application_id=application.pk, user=request.user)
+        drafting.remove_party(application_id=application.pk, user=request.user,
+                              party_id=party_id)
     except services.FilingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Votre dossier est transmis au guichet unique."))
-    return redirect(application)
+        messages.success(request, _("Personne retirée du dossier."))
+    return redirect("registry:people", reference=application.reference)
+
+
+@login_required
+def documents(request, reference: str):
+    application = _own(request, reference)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                drafting.attach_document(application_id=application.pk, user=request.user,
+                                         requirement=request.POST.get("requirement", ""),
+                                         uploaded_file=form.cleaned_data["file"])
+            except services.FilingError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Pièce enregistrée."))
+                return redirect("registry:documents", reference=application.reference)
+        else:
+            messages.error(request, _("Choisissez un fichier à envoyer."))
+    return render(request, "registry/documents.html", {
+        "application": application,
+        "lines": filing.document_lines(application),
+        "editable": application.may_edit("documents"),
+        "statutes": application.legal_form in filing.STATUTES_FORMS,
+    })
+
+
+@login_required
+def statutes(request, reference: str):
+    """Draft statutes (DOCX) from what is filed, to print, sign and upload."""
+    application = _own(request, reference)
+    if application.legal_form not in filing.STATUTES_FORMS:
+        raise Http404
+    try:
+        data = render_statutes(filing.statutes_facts(application))
+    except ValueError as error:
+        messages.error(request, _("Les statuts ne peuvent pas encore être rédigés : %(why)s")
+                       % {"why": error})
+        return redirect("registry:documents", reference=application.reference)
+    response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = (
+        f'attachment; filename="statuts-{application.reference}.docx"')
+    return response
+
+
+@login_required
+def review(request, reference: str):
+    """Check your answers, then sign (request the one-time code)."""
+    application = _own(request, reference)
+    if not application.is_editable:
+        return redirect(application)
+    sections, problems, lines = filing.statuses(application)
+    form = SignatureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drafting.request_signature_code(application_id=application.pk, user=request.user)
+        except services.FilingError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("registry:sign", reference=application.reference)
+    return render(request, "registry/review.html", {
+        "application": application, "sections": sections, "problems": problems,
+        "lines": lines, "parties": application.parties.all(), "form": form,
+        "declaration": drafting.declaration_text(application, request.user),
+        "activity": reference_data.division_for(application.activity_code)
+        if application.activity_code else None,
+        "area": ", ".join(filter(None, [
+            reference_data.prefecture(application.prefecture).name
+            if application.prefecture else "",
+            reference_data.region(application.region).name if application.region else ""])),
+        "missing_documents": filing.missing_documents(lines),
+    })
+
+
+@login_required
+def sign(request, reference: str):
+    application = _own(request, reference)
+    if not application.is_editable:
+        return redirect(application)
+    form = SignatureCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drafting.confirm_signature(application_id=application.pk, user=request.user,
+                                       code=form.cleaned_data["code"],
+                                       ip_address=request.META.get("REMOTE_ADDR"))
+        except services.FilingError as error:
+            form.add_error("code", str(error))
+        else:
+            messages.success(request, _("Dossier signé et transmis au guichet unique."))
+            return redirect(application)
+    return render(request, "registry/sign.html", {"application": application, "form": form})
 
 
 @require_POST
 @login_required
 def application_withdraw(request, reference: str):
-    application = get_object_or_404(selectors.applications_for(request.user),
-                                    reference=reference)
+    application = _own(request, reference)
     try:
         services.application_withdraw(application_id=application.pk, user=request.user)
     except services.FilingError as error:
@@ -115,6 +279,30 @@ def application_withdraw(request, reference: str):
     else:
         messages.success(request, _("Votre dossier a été retiré."))
     return redirect(application)
+
+
+@require_GET
+@login_required
+def name_check(request):
+    """As the applicant types a name (htmx): is it free, similar to others, reserved?"""
+    from .similarity import check_name
+
+    name = request.GET.get("name_1", request.GET.get("name", ""))
+    own = selectors.applications_for(request.user).filter(
+        reference=request.GET.get("dossier", "")).first()
+    result = (check_name(name, exclude_application_id=own.pk if own else None)
+              if name.strip() else None)
+    return render(request, "registry/_name_check.html", {"result": result})
+
+
+@require_GET
+@login_required
+def activity_search(request):
+    query = request.GET.get("q", "")
+    return render(request, "registry/_activity_results.html", {
+        "query": query,
+        "results": reference_data.search_activities(query) if len(query.strip()) >= 2 else [],
+    })
 
 
 def certificate_download(request, reference: str):

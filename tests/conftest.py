@@ -77,8 +77,13 @@ def clerks(make_user):
 COMPANY_DATA = {
     "legal_form": "SARL",
     "company_name": "Éléphant Bleu",
+    "activity_code": "46",
     "business_purpose": "Import-export de matériel de bureau.",
     "capital": 1_000_000,
+    "share_count": 200,
+    "share_nominal": 5_000,
+    "region": "maritime",
+    "prefecture": "golfe",
     "registered_office": "12 rue du Commerce",
     "city": "Lomé",
 }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .models import Case, TaskState
 
-BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 200, 54, 24, 36, 12
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 200, 58, 24, 36, 12
 
 # Display state -> (fill, stroke, label)
 STYLES = {
@@ -51,6 +51,19 @@ def display_state(task) -> str:
     if task.state == TaskState.WAITING:
         return "waiting"
     return "overdue" if task.is_overdue else "ready"
+
+
+def _wrap(title: str, width: int = 28) -> list[str]:
+    """At most two lines that fit a box; a longer title is cut with an ellipsis."""
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > 2:
+        lines = [lines[0], (" ".join(lines[1:]))[: width - 1] + "…"]
+    return lines
 
 
 def _depths(steps: list[dict]) -> dict[str, int]:
@@ -107,17 +120,19 @@ def case_svg(case: Case, tasks=None) -> SafeString:
         x, y = positions[step["id"]]
         state = display_state(by_step.get(step["id"]))
         fill, stroke = STYLES[state]
-        title = escape(step.get("title", step["id"]))
+        lines = _wrap(step.get("title", step["id"]))
         dash = ' stroke-dasharray="4 3"' if state == "skipped" else ""
         parts.append(
             f'<g class="step step-{state}" data-step="{escape(step["id"])}" '
             f'data-state="{state}">'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="4" '
             f'fill="{fill}" stroke="{stroke}" stroke-width="2"{dash}/>'
-            f'<text x="{x + BOX_W / 2:.0f}" y="{y + 22:.0f}" text-anchor="middle" '
-            f'font-weight="600">{title}</text>'
-            f'<text x="{x + BOX_W / 2:.0f}" y="{y + 40:.0f}" text-anchor="middle" '
-            f'fill="#1b1b1b">{escape(labels[state])}</text></g>'
+            + "".join(
+                f'<text x="{x + BOX_W / 2:.0f}" y="{y + 16 + 13 * index:.0f}" '
+                f'text-anchor="middle" font-weight="600">{escape(line)}</text>'
+                for index, line in enumerate(lines))
+            + f'<text x="{x + BOX_W / 2:.0f}" y="{y + BOX_H - 7:.0f}" text-anchor="middle" '
+            f'fill="#1b1b1b" font-size="11">{escape(labels[state])}</text></g>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every interpolated text is escaped above

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -15,15 +14,15 @@ from django.urls import reverse
 from documents.verification import verify_pdf
 from registry.models import Application, ApplicationState, Company
 
-from .conftest import needs_postgresql_and_broker, wait_for
 from ..journeys import (
     DESK_ORDER,
     approve_ready_task,
     file_sarl,
     log_in_with_totp,
+    sign,
     sign_up_and_verify,
-    submit,
 )
+from .conftest import needs_postgresql_and_broker, wait_for
 
 pytestmark = [pytest.mark.integration, needs_postgresql_and_broker]
 RCCM = re.compile(r"^TG-LOM-\d{4}-B-\d{5}$")
@@ -34,9 +33,11 @@ def test_a_sarl_is_registered_end_to_end_with_a_real_worker(real_worker, make_us
     applicant = Client()
     sign_up_and_verify(applicant, "awa.koffi@example.tg")
     application = file_sarl(applicant)
-    submit(applicant, application)
+    # The one-time code is e-mailed by the worker once the request committed.
+    sign(applicant, application, real_worker=True)
     application.refresh_from_db()
     assert application.state == ApplicationState.IN_REVIEW
+    assert application.signatures.get().ip_address == "127.0.0.1"
 
     for desk in DESK_ORDER:
         clerk = Client()

@@ -27,7 +27,7 @@ class SmsSimulator:
         simulator = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 simulator.attempts += 1
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 if simulator.attempts <= fail_first or self.headers.get(
@@ -132,7 +132,7 @@ def test_legal_notices_go_by_email_even_to_who_opted_out(submitted, entrepreneur
     with run_on_commit():
         engine.return_task(task_id=registry.pk, user=clerks["greffe"],
                            comment="Pièce d'identité illisible.",
-                           fields=["founder-id_document_number"])
+                           fields=["people"])
     [message] = mail.outbox
     assert message.subject.startswith("Correction demandée sur le dossier")
     assert "Pièce d'identité illisible." in message.body

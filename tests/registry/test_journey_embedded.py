@@ -14,8 +14,8 @@ from ..journeys import (
     approve_ready_task,
     file_sarl,
     log_in_with_totp,
+    sign,
     sign_up_and_verify,
-    submit,
 )
 
 
@@ -25,7 +25,12 @@ def test_a_sarl_goes_from_sign_up_to_certificate(
     applicant = Client()
     sign_up_and_verify(applicant, "awa.koffi@example.tg")
     application = file_sarl(applicant)
-    submit(applicant, application)
+    task_list = applicant.get(application.get_absolute_url()).content.decode()
+    assert "7 parties sur 7 terminées" in task_list
+    sign(applicant, application)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.IN_REVIEW
+    assert application.signatures.count() == 1
     for desk in DESK_ORDER:
         clerk = Client()
         log_in_with_totp(clerk, clerks[desk])

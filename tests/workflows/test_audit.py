@@ -225,7 +225,7 @@ def test_a_second_return_while_suspended_is_recorded_and_the_chain_verifies(subm
         task = task_of(case, step)
         engine.claim_task(task_id=task.pk, user=clerks[desk])
         engine.return_task(task_id=task.pk, user=clerks[desk], comment=f"À corriger ({step})",
-                           fields=["founder-address"])
+                           fields=["people"])
 
     assert AuditEvent.objects.filter(object_type="workflows.task", action="return").count() == 2
     assert AuditEvent.objects.filter(object_type="registry.application",

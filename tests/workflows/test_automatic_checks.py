@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registry import checks
+from registry import checks, drafting
 from registry import services as registry_services
 from registry.models import ApplicationState, Company, Party, ProhibitedPerson
 from registry.names import normalize
@@ -183,9 +183,9 @@ def test_a_failed_check_returned_to_the_applicant_runs_again_on_resubmission(
     engine.claim_task(task_id=name_check.pk, user=clerks["guichet"])
     engine.return_task(task_id=name_check.pk, user=clerks["guichet"],
                        comment="Dénomination déjà prise : proposez-en une autre.",
-                       fields=["company-company_name"])
-    registry_services.application_update(application_id=look_alike.pk, user=entrepreneur,
-                                         data={"company_name": "Lagune Verte"}, founder={})
+                       fields=["names"])
+    drafting.save_section(application_id=look_alike.pk, user=entrepreneur, section="names",
+                          data={"company_name": "Lagune Verte"})
 
     with run_on_commit():
         registry_services.application_submit(application_id=look_alike.pk, user=entrepreneur)
@@ -205,9 +205,9 @@ def test_a_check_that_passes_on_a_second_run_no_longer_shows_the_old_error(
     name_check = task_of(case, "name_check")
     engine.claim_task(task_id=name_check.pk, user=clerks["guichet"])
     engine.return_task(task_id=name_check.pk, user=clerks["guichet"], comment="Autre nom.",
-                       fields=["company-company_name"])
-    registry_services.application_update(application_id=look_alike.pk, user=entrepreneur,
-                                         data={"company_name": "Lagune Verte"}, founder={})
+                       fields=["names"])
+    drafting.save_section(application_id=look_alike.pk, user=entrepreneur, section="names",
+                          data={"company_name": "Lagune Verte"})
     with run_on_commit():
         registry_services.application_submit(application_id=look_alike.pk, user=entrepreneur)
 

@@ -360,8 +360,10 @@ def test_the_tax_task_page_asks_for_the_nif_and_offers_correction_checkboxes(
     body = page.content.decode()
     assert 'name="data_nif"' in body
     assert "Numéro d&#x27;identification fiscale (NIF)" in body
-    assert 'type="checkbox" name="correction_fields" value="founder-id_document_number"' in body
-    assert 'value="company-company_name"' in body
+    for section in ("names", "activity", "office", "capital", "people", "documents"):
+        assert f'type="checkbox" name="correction_fields" value="{section}"' in body
+    assert 'name="correction_fields" value="form"' not in body
+    assert "Pièces justificatives" in body
     assert "Éléments que le demandeur doit corriger" in body
 
 
@@ -414,12 +416,12 @@ def test_returning_through_the_view_with_checked_fields_opens_only_those(
 
     client.post(task_url(intake, "return"), {
         "comment": "Numéro de CNI illisible",
-        "correction_fields": ["founder-id_document_number", "founder-address"],
+        "correction_fields": ["people", "documents"],
     })
 
     submitted.refresh_from_db()
     assert submitted.state == ApplicationState.CORRECTION_REQUESTED
-    assert submitted.correction_fields == ["founder-address", "founder-id_document_number"]
+    assert submitted.correction_fields == ["documents", "people"]
 
 
 def test_returning_through_the_view_with_an_unknown_field_is_refused(
@@ -429,7 +431,7 @@ def test_returning_through_the_view_with_an_unknown_field_is_refused(
     client.post(task_url(intake, "claim"))
 
     response = client.post(task_url(intake, "return"), {
-        "comment": "À corriger", "correction_fields": ["company-rccm_number"],
+        "comment": "À corriger", "correction_fields": ["people", "company-rccm_number"],
     })
 
     level, text = last_message(response)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from registry import drafting
 from registry import services as registry_services
 from registry.models import ApplicationState
 from workflows import services as engine
@@ -29,53 +30,80 @@ def claim_and_return(case, step_id, clerk, comment, fields):
     return task
 
 
-def test_a_return_names_the_fields_the_applicant_may_correct(submitted, case, clerks):
+def founder(application):
+    return application.parties.get()
+
+
+def test_a_return_names_the_sections_the_applicant_may_correct(submitted, case, clerks):
     claim_and_return(case, "intake", clerks["guichet"], "Numéro de CNI illisible.",
-                     ["founder-id_document_number"])
+                     ["people"])
 
     submitted.refresh_from_db()
     case.refresh_from_db()
     assert submitted.state == ApplicationState.CORRECTION_REQUESTED
-    assert submitted.correction_fields == ["founder-id_document_number"]
+    # the people's documents reopen with them (registry.services.reopened_sections)
+    assert submitted.correction_fields == ["documents", "people"]
+    assert submitted.may_edit("people")
+    assert not submitted.may_edit("names")
     assert submitted.correction_message == "Numéro de CNI illisible."
     assert case.state == CaseState.SUSPENDED
 
 
-def test_a_return_keeps_only_fields_the_applicant_can_correct(submitted, case, clerks):
+def test_a_return_keeps_only_sections_the_applicant_can_correct(submitted, case, clerks):
+    # The legal form is not reopened (it decides everything else); old field names and
+    # anything else are dropped.
     claim_and_return(case, "intake", clerks["guichet"], "À revoir.",
-                     ["company-rccm_number", "founder-address", "owner"])
+                     ["office", "form", "company-rccm_number", "founder-address", "owner",
+                      "office"])
 
     submitted.refresh_from_db()
-    assert submitted.correction_fields == ["founder-address"]
+    assert submitted.correction_fields == ["office"]
 
 
-def test_under_correction_only_the_named_fields_change(submitted, case, clerks, entrepreneur):
+def test_under_correction_only_the_named_sections_change(submitted, case, clerks,
+                                                        entrepreneur):
     claim_and_return(case, "intake", clerks["guichet"], "Numéro de CNI illisible.",
-                     ["founder-id_document_number"])
+                     ["people"])
+    events = AuditEvent.objects.count()
 
-    registry_services.application_update(
-        application_id=submitted.pk, user=entrepreneur,
-        data={"company_name": "Nom changé en douce", "capital": 5},
-        founder={"id_document_number": "TG-CNI-654321", "last_name": "Autre"},
-    )
+    for section, data in (("names", {"company_name": "Nom changé en douce"}),
+                          ("capital", {"capital": 5}),
+                          ("form", {"legal_form": "SA"})):
+        with pytest.raises(registry_services.FilingError):
+            drafting.save_section(application_id=submitted.pk, user=entrepreneur,
+                                  section=section, data=data)
+    assert AuditEvent.objects.count() == events
+    drafting.save_party(application_id=submitted.pk, user=entrepreneur,
+                        party_id=founder(submitted).pk,
+                        data={"id_document_number": "TG-CNI-654321"})
 
     submitted.refresh_from_db()
-    founder = submitted.parties.get(is_manager=True)
-    assert founder.id_document_number == "TG-CNI-654321"
-    assert founder.last_name == "Agbeko"
+    assert founder(submitted).id_document_number == "TG-CNI-654321"
+    assert founder(submitted).last_name == "Agbeko"
     assert submitted.company_name == "Éléphant Bleu"
+    assert submitted.legal_form == "SARL"
     assert submitted.normalized_name == "elephant bleu"
     assert submitted.capital == 1_000_000
     assert submitted.state == ApplicationState.CORRECTION_REQUESTED
 
 
 def test_under_review_the_filing_cannot_be_changed(submitted, entrepreneur):
+    party = founder(submitted)
     with pytest.raises(registry_services.FilingError):
-        registry_services.application_update(
-            application_id=submitted.pk, user=entrepreneur, data={},
-            founder={"id_document_number": "TG-CNI-654321"},
-        )
-    assert submitted.parties.get().id_document_number == "TG-CNI-123456"
+        drafting.save_party(application_id=submitted.pk, user=entrepreneur,
+                            party_id=party.pk, data={"id_document_number": "TG-CNI-654321"})
+    with pytest.raises(registry_services.FilingError):
+        drafting.save_party(application_id=submitted.pk, user=entrepreneur,
+                            data={"first_name": "Afi", "last_name": "Intruse"})
+    with pytest.raises(registry_services.FilingError):
+        drafting.remove_party(application_id=submitted.pk, user=entrepreneur,
+                              party_id=party.pk)
+    with pytest.raises(registry_services.FilingError):
+        drafting.save_section(application_id=submitted.pk, user=entrepreneur,
+                              section="office", data={"registered_office": "Ailleurs"})
+    assert founder(submitted).id_document_number == "TG-CNI-123456"
+    submitted.refresh_from_db()
+    assert submitted.registered_office == "12 rue du Commerce"
 
 
 def test_resubmission_reopens_the_returned_task_with_a_fresh_deadline(
@@ -83,11 +111,12 @@ def test_resubmission_reopens_the_returned_task_with_a_fresh_deadline(
 ):
     advance_until(case, "registry", clerks)
     registry = claim_and_return(case, "registry", clerks["greffe"], "Pièce d'identité expirée.",
-                                ["founder-id_document_number"])
+                                ["people"])
     long_ago = timezone.now() - timedelta(days=3)
     Task.objects.filter(pk=registry.pk).update(due_at=long_ago, escalated_at=long_ago)
-    registry_services.application_update(application_id=submitted.pk, user=entrepreneur,
-                                         data={}, founder={"id_document_number": "TG-CNI-654321"})
+    drafting.save_party(application_id=submitted.pk, user=entrepreneur,
+                        party_id=founder(submitted).pk,
+                        data={"id_document_number": "TG-CNI-654321"})
 
     registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
 
@@ -122,9 +151,9 @@ def both_returned(submitted, case, clerks):
     """Tax and social security each send the filing back, one after the other."""
     advance_until(case, "tax", clerks)
     claim_and_return(case, "tax", clerks["impots"], "Adresse du siège incomplète.",
-                     ["company-registered_office"])
+                     ["office"])
     claim_and_return(case, "social_security", clerks["cnss"], "Adresse du gérant incomplète.",
-                     ["founder-address", "company-registered_office"])
+                     ["people", "office"])
     submitted.refresh_from_db()
     case.refresh_from_db()
     return submitted, case
@@ -134,7 +163,7 @@ def test_a_second_return_while_suspended_merges_fields_and_messages(both_returne
     application, case = both_returned
     assert case.state == CaseState.SUSPENDED
     assert application.state == ApplicationState.CORRECTION_REQUESTED
-    assert application.correction_fields == ["company-registered_office", "founder-address"]
+    assert application.correction_fields == ["documents", "office", "people"]
     assert "Adresse du siège incomplète." in application.correction_message
     assert "Adresse du gérant incomplète." in application.correction_message
     assert application.correction_message.index("siège") < application.correction_message.index(
@@ -151,16 +180,17 @@ def test_after_two_returns_the_applicant_may_change_what_either_desk_named(
     both_returned, entrepreneur
 ):
     application, _case = both_returned
-    registry_services.application_update(
-        application_id=application.pk, user=entrepreneur,
-        data={"registered_office": "45 boulevard du 13 Janvier"},
-        founder={"address": "Tokoin, Lomé", "first_name": "Autre"},
-    )
+    drafting.save_section(application_id=application.pk, user=entrepreneur, section="office",
+                          data={"registered_office": "45 boulevard du 13 Janvier"})
+    drafting.save_party(application_id=application.pk, user=entrepreneur,
+                        party_id=founder(application).pk, data={"address": "Tokoin, Lomé"})
+    with pytest.raises(registry_services.FilingError):
+        drafting.save_section(application_id=application.pk, user=entrepreneur,
+                              section="names", data={"company_name": "Autre"})
     application.refresh_from_db()
-    founder = application.parties.get()
     assert application.registered_office == "45 boulevard du 13 Janvier"
-    assert founder.address == "Tokoin, Lomé"
-    assert founder.first_name == "Kossi"
+    assert founder(application).address == "Tokoin, Lomé"
+    assert application.company_name == "Éléphant Bleu"
 
 
 def test_resubmission_reopens_both_returned_tasks_and_the_registrar_waits(

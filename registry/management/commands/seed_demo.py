@@ -35,15 +35,18 @@ PASSWORD = "Demo-Togo-2026"
 # Filings, and the step each one is left waiting at (None: draft; "done": registered;
 # "correction": sent back by the court registry).
 FILINGS = [
-    ("Boulangerie du Golfe", "Boulangerie, pâtisserie et vente de pain.", 500_000, None),
-    ("Transports Kara Express", "Transport routier de marchandises.", 2_000_000, "intake"),
-    ("Agro Plateaux", "Transformation et vente de produits agricoles.", 1_000_000, "registry"),
-    ("Couture Élégance", "Confection et vente de vêtements.", 300_000, "correction"),
-    ("Numérique Lomé Services", "Services informatiques et conseil.", 1_500_000, "tax"),
-    ("Maison Kpalimé Café", "Torréfaction et vente de café.", 800_000, "registrar"),
-    ("Éléphant Bleu", "Import-export de matériel de bureau.", 5_000_000, "done"),
+    ("Boulangerie du Golfe", "10", "Boulangerie, pâtisserie et vente de pain.", 500_000, None),
+    ("Transports Kara Express", "49", "Transport routier de marchandises.", 2_000_000,
+     "intake"),
+    ("Agro Plateaux", "10", "Transformation et vente de produits agricoles.", 1_000_000,
+     "registry"),
+    ("Couture Élégance", "14", "Confection et vente de vêtements.", 300_000, "correction"),
+    ("Numérique Lomé Services", "62", "Services informatiques et conseil.", 1_500_000, "tax"),
+    ("Maison Kpalimé Café", "10", "Torréfaction et vente de café.", 800_000, "registrar"),
+    ("Éléphant Bleu", "46", "Import-export de matériel de bureau.", 5_000_000, "done"),
     # Its name is already taken: the automatic name check fails into the intake queue.
-    ("Société Éléphant-Bleu SARL", "Vente de fournitures scolaires.", 400_000, "registry"),
+    ("Société Éléphant-Bleu SARL", "47", "Vente de fournitures scolaires.", 400_000,
+     "registry"),
 ]
 
 
@@ -64,8 +67,8 @@ class Command(BaseCommand):
             staff[desk_code] = user
         self._user(*ADMIN, superuser=True)
         if not Application.objects.filter(owner=entrepreneur).exists():
-            for name, purpose, capital, stage in FILINGS:
-                self._filing(entrepreneur, staff, name, purpose, capital, stage)
+            for name, activity, purpose, capital, stage in FILINGS:
+                self._filing(entrepreneur, staff, name, activity, purpose, capital, stage)
         self._print_logins()
 
     def _user(self, email: str, first: str, last: str, superuser: bool = False):
@@ -79,15 +82,20 @@ class Command(BaseCommand):
         )
         return user
 
-    def _filing(self, owner, staff, name, purpose, capital, stage) -> None:
+    def _filing(self, owner, staff, name, activity, purpose, capital, stage) -> None:
         with transaction.atomic():
             application = services.application_create(
                 owner=owner,
                 data={
                     "legal_form": "SARL",
                     "company_name": name,
+                    "activity_code": activity,
                     "business_purpose": purpose,
                     "capital": capital,
+                    "share_count": capital // 5_000,
+                    "share_nominal": 5_000,
+                    "region": "maritime",
+                    "prefecture": "golfe",
                     "registered_office": "Boulevard du 13 Janvier, quartier Nyékonakpoè",
                     "city": "Lomé",
                 },
@@ -99,6 +107,7 @@ class Command(BaseCommand):
                     "id_document_number": "TG-CNI-0012345678",
                     "address": "Rue des Cocotiers, Lomé",
                     "shares": capital // 5_000,
+                    "cash_contribution": capital,
                 },
             )
         if stage is None:
@@ -118,7 +127,7 @@ class Command(BaseCommand):
                         task_id=task.pk, user=clerk,
                         comment="Le numéro de la pièce d'identité du gérant est illisible : "
                                 "merci de le vérifier.",
-                        fields=["founder-id_document_number"],
+                        fields=["people"],
                     )
                     return
                 engine.approve_task(task_id=task.pk, user=clerk, comment="Conforme.",

@@ -1,0 +1,180 @@
+"""An entrepreneur files a SARL in a real browser (Debian's Chromium) on a 360 px phone.
+
+Skipped only where Chromium is not installed; CI installs it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from reportlab.pdfgen import canvas
+
+from registry.models import Application, ApplicationState
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
+PASSWORD = "Un-mot-de-passe-solide-2026"
+
+
+def small_pdf(tmp_path: Path, name: str) -> Path:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    pdf.drawString(72, 720, f"Pièce : {name}")
+    pdf.save()
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between steps are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"],
+        )
+        context = browser.new_context(viewport={"width": 360, "height": 800},
+                                      locale="fr-FR")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def submit(page) -> None:
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+
+def fits_the_phone(page) -> None:
+    """Nothing wider than the 360 px screen: no sideways scrolling."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} is {width} px wide"
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, transactional_db):
+    base = live_server.url
+    page.goto(base + "/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    fits_the_phone(page)
+    shot(page, "01-accueil")
+
+    # Sign up and verify the e-mail address.
+    page.click("text=Créer un compte pour commencer")
+    page.fill("input[name=email]", "awa.koffi@example.tg")
+    page.fill("input[name=password1]", PASSWORD)
+    page.fill("input[name=password2]", PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    link = re.search(r"https?://[^/\s]+(/comptes/confirm-email/\S+/)", mail.outbox[-1].body)
+    page.goto(base + link.group(1))
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+
+    # Open a filing and fill each section from the task list.
+    page.goto(base + "/dossiers/nouveau/")
+    page.check("input[name=legal_form][value=SARL]")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "À faire" in page.content()
+    fits_the_phone(page)
+    shot(page, "02-liste-des-taches")
+
+    page.click("text=Dénomination")
+    page.fill("#id_name_1", "Awa Couture")
+    page.wait_for_selector("#name-check .name-check")  # the name check answers as one types
+    assert "disponible" in page.inner_text("#name-check").lower()
+    fits_the_phone(page)
+    shot(page, "03-denomination")
+    submit(page)
+
+    page.click("text=Activité")
+    page.fill("#activity-search", "vêtements")
+    page.wait_for_selector("#activity-results button")
+    page.locator("#activity-results button[data-activity='14']").click()
+    assert page.input_value("#id_activity_code") == "14"
+    page.fill("#id_business_purpose", "Confection et vente de vêtements sur mesure.")
+    submit(page)
+
+    page.click("text=Siège social")
+    page.select_option("#id_region", "maritime")
+    page.select_option("#id_prefecture", "golfe")
+    page.fill("#id_city", "Lomé")
+    page.fill("#id_registered_office", "Rue des Cocotiers, Bè")
+    submit(page)
+
+    page.click("text=Capital et parts")
+    page.fill("#id_capital", "500000")
+    page.fill("#id_share_count", "100")
+    page.fill("#id_share_nominal", "5000")
+    submit(page)
+
+    page.click("text=Personnes")
+    page.click("text=Ajouter une personne")
+    page.check("input[name=kind][value=natural]")
+    page.check("input[name=roles][value=partner]")
+    page.check("input[name=roles][value=manager]")
+    page.check("input[name=roles][value=beneficial_owner]")
+    page.fill("#id_first_name", "Awa")
+    page.fill("#id_last_name", "Koffi")
+    page.fill("#id_birth_date", "1990-05-12")
+    page.fill("#id_id_document_number", "TG-CNI-7654321")
+    page.fill("#id_address", "Rue des Cocotiers, Bè, Lomé")
+    page.fill("#id_shares", "100")
+    page.fill("#id_cash_contribution", "500000")
+    page.fill("#id_ownership_percent", "100")
+    fits_the_phone(page)
+    submit(page)
+    assert "Awa KOFFI" in page.content()
+
+    # Upload every document the checklist asks for now.
+    page.goto(page.url.replace("/personnes/", "/pieces/"))
+    fits_the_phone(page)
+    codes = page.eval_on_selector_all("form.upload input[name=requirement]",
+                                      "inputs => inputs.map(input => input.value)")
+    assert len(codes) >= 4  # statutes, seat, identity and sworn statement of the manager
+    for code in codes:
+        card = page.locator(f".card:has(input[value='{code}'])")
+        card.locator("input[type=file]").set_input_files(str(small_pdf(tmp_path, "piece")))
+        card.locator("button[type=submit]").click()
+        # htmx swaps the page in place: wait for this line to say the file arrived.
+        page.locator(f".card:has(input[value='{code}'])").get_by_text("Reçue").wait_for()
+    shot(page, "04-pieces")
+
+    # Check the answers, sign with the code sent by e-mail.
+    application = Application.objects.get(company_name="Awa Couture")
+    page.goto(f"{base}/dossiers/{application.reference}/verifier/")
+    assert "Le dossier ne peut pas encore être signé" not in page.content()
+    fits_the_phone(page)
+    shot(page, "05-verifier")
+    page.check("#id_accept")
+    with page.expect_navigation():
+        page.click("text=Recevoir le code de signature")
+    code = re.search(r"(\d{6})", mail.outbox[-1].subject).group(1)
+    page.fill("#id_code", code)
+    page.click("text=Signer et envoyer le dossier")
+    page.wait_for_selector("text=Dossier signé et transmis au guichet unique.")
+    fits_the_phone(page)
+    shot(page, "06-suivi")
+
+    application.refresh_from_db()
+    assert application.state == ApplicationState.IN_REVIEW
+    assert application.signatures.count() == 1
