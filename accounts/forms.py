@@ -33,3 +33,18 @@ class PreferencesForm(forms.ModelForm):
         if cleaned.get("notify_by_sms") and not cleaned.get("phone"):
             self.add_error("phone", _("Indiquez un numéro pour recevoir les SMS."))
         return cleaned
+
+
+class SignupForm(forms.Form):
+    """The names asked at sign-up: the declaration and the certificates need them."""
+
+    first_name = forms.CharField(label=_("Prénoms"), max_length=150)
+    last_name = forms.CharField(label=_("Nom"), max_length=150)
+
+    field_order = ("first_name", "last_name")
+
+    def signup(self, request, user) -> None:
+        user.first_name = self.cleaned_data["first_name"].strip()
+        user.last_name = self.cleaned_data["last_name"].strip()
+        user.preferred_language = getattr(request, "LANGUAGE_CODE", user.preferred_language)
+        user.save(update_fields=["first_name", "last_name", "preferred_language"])

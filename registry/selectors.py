@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import Application, Company
 
@@ -20,3 +24,51 @@ def company_for_owner(user, *, reference: str) -> Company | None:
         .filter(application__in=applications_for(user), application__reference=reference)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    text: str
+
+
+APPLICATION_EVENTS = {
+    "create": _("Dossier ouvert."),
+    "sign": _("Dossier signé électroniquement."),
+    "submit": _("Dossier transmis au guichet unique."),
+    "resubmit": _("Dossier corrigé et transmis à nouveau."),
+    "request_correction": _("Correction demandée par l'administration."),
+    "approve": _("Immatriculation approuvée par le greffier en chef."),
+    "register": _("Certificat d'immatriculation délivré."),
+    "reject": _("Dossier rejeté."),
+    "withdraw": _("Dossier retiré."),
+}
+IDENTIFIER_EVENTS = {
+    "rccm_number": _("Numéro RCCM attribué : %(value)s."),
+    "nif": _("Numéro d'identification fiscale (NIF) attribué : %(value)s."),
+    "employer_number": _("Numéro employeur CNSS attribué : %(value)s."),
+}
+
+
+def timeline(application: Application, tasks=()) -> list[TimelineEntry]:
+    """What happened to the filing, in plain words, oldest first (from the audit trail)."""
+    from workflows.models import AuditEvent
+
+    titles = {str(task.pk): (task.title, task.desk.name) for task in tasks}
+    events = AuditEvent.objects.filter(
+        Q(object_type="registry.application", object_id=str(application.pk))
+        | Q(object_type="workflows.task", object_id__in=list(titles), action="approve")
+    ).order_by("sequence")
+    entries = []
+    for event in events:
+        if event.object_type == "workflows.task":
+            title, desk = titles[event.object_id]
+            text = _("« %(step)s » validé par %(desk)s.") % {"step": title, "desk": desk}
+        elif event.action in IDENTIFIER_EVENTS:
+            text = IDENTIFIER_EVENTS[event.action] % {"value": event.comment}
+        elif event.action in APPLICATION_EVENTS:
+            text = str(APPLICATION_EVENTS[event.action])
+        else:
+            continue
+        entries.append(TimelineEntry(event.at, text))
+    return entries

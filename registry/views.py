@@ -100,6 +100,7 @@ def _status(request, application):
         "company": getattr(application, "company", None),
         "correction_sections": sections,
         "signature": application.signatures.first(),
+        "timeline": selectors.timeline(application, steps),
     })
 
 

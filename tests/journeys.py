@@ -21,12 +21,14 @@ from workflows.models import Task, TaskState
 from .conftest import COMPANY_DATA, FOUNDER_DATA, PASSWORD
 
 
-def sign_up_and_verify(client, email: str) -> None:
+def sign_up_and_verify(client, email: str, *, first_name: str = "Awa",
+                       last_name: str = "Koffi") -> None:
     """Sign up, open the link of the verification e-mail, confirm: then signed in."""
     outbox_before = len(mail.outbox)
     response = client.post(
         reverse("account_signup"),
-        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD,
+         "first_name": first_name, "last_name": last_name},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert len(mail.outbox) == outbox_before + 1

@@ -39,6 +39,23 @@ def test_the_language_switch_refuses_to_redirect_off_site(client):
     assert response["Location"] == "/"
 
 
+def test_sign_up_asks_for_the_names_and_keeps_them(client, db):
+    from django.contrib.auth import get_user_model
+
+    response = client.post(reverse("account_signup"), {
+        "email": "ama@example.tg", "password1": "Un-mot-de-passe-solide-2026",
+        "password2": "Un-mot-de-passe-solide-2026", "first_name": "Ama", "last_name": ""})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.content.decode()
+    assert not get_user_model().objects.exists()
+    client.post(reverse("account_signup"), {
+        "email": "ama@example.tg", "password1": "Un-mot-de-passe-solide-2026",
+        "password2": "Un-mot-de-passe-solide-2026", "first_name": "Ama",
+        "last_name": "Mensah"})
+    user = get_user_model().objects.get(email="ama@example.tg")
+    assert (user.first_name, user.last_name) == ("Ama", "Mensah")
+
+
 def test_allauth_pages_are_in_the_site_layout_and_in_french(client):
     html = client.get(reverse("account_signup")).content.decode()
     assert '<html lang="fr">' in html

@@ -79,6 +79,8 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
 
     # Sign up and verify the e-mail address.
     page.click("text=Créer un compte pour commencer")
+    page.fill("input[name=first_name]", "Awa")
+    page.fill("input[name=last_name]", "Koffi")
     page.fill("input[name=email]", "awa.koffi@example.tg")
     page.fill("input[name=password1]", PASSWORD)
     page.fill("input[name=password2]", PASSWORD)

@@ -46,3 +46,19 @@ def test_the_status_page_gives_the_verification_code(client, registered, entrepr
     certificate = registered.company.certificate
     assert certificate.grouped_code in html
     assert certificate.get_absolute_url() in html
+
+
+def test_the_status_page_tells_the_story_in_plain_french_in_order(client, registered,
+                                                                  entrepreneur):
+    client.force_login(entrepreneur)
+    html = client.get(registered.get_absolute_url()).content.decode()
+    rccm = registered.company.rccm_number
+    story = ["Dossier transmis au guichet unique.",
+             "« Recevabilité du dossier » validé par Guichet unique (CFE)",
+             f"Numéro RCCM attribué : {rccm}.",
+             "Numéro d&#x27;identification fiscale (NIF) attribué",
+             "Immatriculation approuvée par le greffier en chef.",
+             "Certificat d&#x27;immatriculation délivré."]
+    positions = [html.find(sentence) for sentence in story]
+    assert -1 not in positions, list(zip(story, positions, strict=True))
+    assert positions == sorted(positions)
