@@ -62,3 +62,23 @@ def test_the_status_page_tells_the_story_in_plain_french_in_order(client, regist
     positions = [html.find(sentence) for sentence in story]
     assert -1 not in positions, list(zip(story, positions, strict=True))
     assert positions == sorted(positions)
+
+
+def test_revoking_a_certificate_shows_on_its_page_and_tells_the_owner(
+    client, registered, entrepreneur, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.core.management import call_command
+
+    company = registered.company
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("revoke_certificate", company.rccm_number,
+                     reason="Immatriculation obtenue sur fausse déclaration.")
+    company.certificate.refresh_from_db()
+    assert company.certificate.revoked_at is not None
+    page = client.get(company.certificate.get_absolute_url()).content.decode()
+    assert "Immatriculation obtenue sur fausse déclaration." in page
+    [message] = mail.outbox
+    assert message.to == [entrepreneur.email]
+    assert message.subject == f"Certificat de « {company.name} » révoqué"
