@@ -108,6 +108,12 @@ class Application(FSMModelMixin, models.Model):
 
         return [(code, str(SECTION_BY_CODE[code].title)) for code in CORRECTABLE_SECTIONS]
 
+    def document_lines(self):
+        """The documents checklist with what was uploaded for each line (see filing.py)."""
+        from .filing import document_lines
+
+        return document_lines(self)
+
     def may_edit(self, section: str) -> bool:
         """A draft is editable throughout; under correction, only the sections sent back."""
         if self.state == ApplicationState.DRAFT:

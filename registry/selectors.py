@@ -72,3 +72,19 @@ def timeline(application: Application, tasks=()) -> list[TimelineEntry]:
             continue
         entries.append(TimelineEntry(event.at, text))
     return entries
+
+
+def applications_for_staff(user) -> QuerySet[Application]:
+    """Filings a clerk may look into: those that reached one of the clerk's desks (a task
+    there is, or was, to be worked; a desk further down the line sees nothing yet)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from workflows.models import Case
+    from workflows.selectors import desks_of
+
+    cases = Case.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Application),
+        tasks__desk__in=desks_of(user),
+        tasks__ready_at__isnull=False,
+    ).values("subject_id")
+    return Application.objects.filter(pk__in=cases)

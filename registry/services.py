@@ -68,7 +68,7 @@ def application_create(*, owner, data: dict, founder: dict) -> Application:
                                       application.capital or 0),
         **{name: founder[name] for name in (
             "first_name", "last_name", "birth_date", "birth_place", "nationality",
-            "id_document_number", "address") if name in founder},
+            "id_document_number", "address", "ownership_percent") if name in founder},
     )
     return application
 

@@ -22,5 +22,7 @@ urlpatterns = [
     path("<str:reference>/signer/", views.sign, name="sign"),
     path("<str:reference>/retirer/", views.application_withdraw, name="application_withdraw"),
     path("<str:reference>/certificat/", views.certificate_download, name="certificate"),
+    path("<str:reference>/pieces/<int:document_id>/consulter/", views.staff_document,
+         name="staff_document"),
     path("<str:reference>/extrait-rccm/", views.rccm_extract, name="rccm_extract"),
 ]

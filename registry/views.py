@@ -11,10 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from documents.models import SupportingDocument
 from documents.statutes import DOCX_CONTENT_TYPE, render_statutes
 from workflows import diagrams
 from workflows import selectors as workflow_selectors
 from workflows import services as engine
+from workflows.access import desk_member_required
 
 from . import drafting, filing, selectors, services
 from . import reference as reference_data
@@ -304,6 +306,19 @@ def activity_search(request):
         "query": query,
         "results": reference_data.search_activities(query) if len(query.strip()) >= 2 else [],
     })
+
+
+@desk_member_required
+def staff_document(request, reference: str, document_id: int):
+    """A supporting document, opened by a clerk whose desk has a task on the filing."""
+    application = get_object_or_404(selectors.applications_for_staff(request.user),
+                                    reference=reference)
+    document = get_object_or_404(
+        SupportingDocument.objects.select_related("stored_file"),
+        pk=document_id, subject_type=filing.content_type(), subject_id=application.pk)
+    stored = document.stored_file
+    return FileResponse(stored.file.open("rb"), as_attachment=False,
+                        filename=stored.original_name, content_type=stored.content_type)
 
 
 def certificate_download(request, reference: str):

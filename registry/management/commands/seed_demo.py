@@ -5,6 +5,7 @@ Idempotent: a second run creates nothing and prints the same logins.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from allauth.account.models import EmailAddress
@@ -12,10 +13,12 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from reportlab.pdfgen import canvas
 
-from registry import services
+from registry import drafting, filing, services
 from registry.models import Application
 from workflows import services as engine
 from workflows.models import Desk, DeskMembership, TaskState
@@ -108,10 +111,13 @@ class Command(BaseCommand):
                     "address": "Rue des Cocotiers, Lomé",
                     "shares": capital // 5_000,
                     "cash_contribution": capital,
+                    "roles": ["partner", "manager", "beneficial_owner"],
+                    "ownership_percent": 100,
                 },
             )
         if stage is None:
             return
+        self._documents(application, owner)
         services.application_submit(application_id=application.pk, user=owner)
         case = engine.case_for(application)
         while True:
@@ -132,6 +138,23 @@ class Command(BaseCommand):
                     return
                 engine.approve_task(task_id=task.pk, user=clerk, comment="Conforme.",
                                     data=self._step_data(application, task.step_id))
+
+    @staticmethod
+    def _documents(application, owner) -> None:
+        """A one-page PDF for each document the checklist asks for now."""
+        for line in filing.document_lines(application):
+            if line.requirement.later:
+                continue
+            buffer = io.BytesIO()
+            pdf = canvas.Canvas(buffer)
+            pdf.drawString(72, 760, str(line.requirement.label)[:90])
+            pdf.drawString(72, 740, f"{application.reference} - document de démonstration")
+            pdf.save()
+            drafting.attach_document(
+                application_id=application.pk, user=owner,
+                requirement=line.requirement.code,
+                uploaded_file=SimpleUploadedFile(f"{line.requirement.code.split(':')[0]}.pdf",
+                                                 buffer.getvalue(), "application/pdf"))
 
     @staticmethod
     def _step_data(application, step_id: str) -> dict:
