@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from .uploads import format_size
 
 
 def too_large_message() -> str:
     return _("Le fichier dépasse la taille maximale autorisée (%(size)s).") % {
-        "size": filesizeformat(settings.DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES)
+        "size": format_size(settings.DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES)
     }
 
 
@@ -35,6 +36,10 @@ class VerificationUploadForm(forms.Form):
     @property
     def max_size(self) -> int:
         return settings.DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES
+
+    @property
+    def max_size_text(self) -> str:
+        return format_size(self.max_size)
 
     def clean_document(self) -> bytes:
         """The file's bytes, once they are known to be a PDF of acceptable size."""

@@ -173,7 +173,7 @@ def test_an_oversize_file_is_refused_with_the_limit(client, settings, certificat
     settings.DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES = 1024
     response = upload(client, read_pdf(certificate.stored_file))
     assert response.context["verdict"] is None
-    assert "dépasse la taille maximale autorisée (1,0\xa0Kio)" in page_text(response)
+    assert "dépasse la taille maximale autorisée (1 Ko)" in page_text(response)
 
 
 def test_a_body_declared_far_too_large_is_refused_before_it_is_read(client, settings):
