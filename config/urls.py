@@ -1,11 +1,18 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
 from registry import views as registry_views
+from workflows.access import staff_with_mfa
 
 from .health import health
+
+# The admin signs in through allauth (password, then the second factor), never through
+# its own password-only form, and only staff who set up two-factor authentication get in.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.has_permission = staff_with_mfa
 
 urlpatterns = [
     path("", registry_views.home, name="home"),

@@ -21,7 +21,7 @@ class CertificateFacts:
     company_name: str
     legal_form: str
     rccm_number: str
-    capital: int
+    capital: int | None
     registered_office: str
     managers: list[str] = field(default_factory=list)
     registered_at: datetime | None = None
@@ -87,11 +87,12 @@ def _draw(pdf, facts: CertificateFacts) -> None:
         (_("Numéro RCCM"), facts.rccm_number),
         (_("Dénomination sociale"), facts.company_name),
         (_("Forme juridique"), facts.legal_form),
-        (_("Capital social"), format_fcfa(facts.capital)),
         (_("Siège social"), facts.registered_office),
         (_("Dirigeant(s)"), ", ".join(facts.managers)),
         (_("Date d'immatriculation"), layout.long_date(facts.registered_at)),
     ]
+    if facts.capital is not None:  # an EI has no share capital, a GIE may have none
+        rows.insert(3, (_("Capital social"), format_fcfa(facts.capital)))
     if facts.nif:
         rows.append((_("NIF"), facts.nif))
     if facts.cnss_number:

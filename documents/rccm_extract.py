@@ -30,7 +30,7 @@ class RccmExtractFacts:
     company_name: str
     legal_form: str
     rccm_number: str
-    capital: int
+    capital: int | None
     registered_office: str
     business_purpose: str
     as_of: date
@@ -110,11 +110,12 @@ def _rows(facts: RccmExtractFacts) -> list[tuple[str, str]]:
         (_("Dénomination sociale"), facts.company_name),
         (_("Forme juridique"), facts.legal_form),
         (_("Objet social"), facts.business_purpose),
-        (_("Capital social"), format_fcfa(facts.capital)),
         (_("Siège social"), facts.registered_office),
         (_("Dirigeant(s)"), ", ".join(facts.managers)),
         (_("Date d'immatriculation"), layout.long_date(facts.registered_at)),
     ]
+    if facts.capital is not None:  # an EI has no share capital, a GIE may have none
+        rows.insert(4, (_("Capital social"), format_fcfa(facts.capital)))
     if facts.nif:
         rows.append((_("NIF"), facts.nif))
     if facts.cnss_number:

@@ -38,7 +38,15 @@ def screening(*, case, task) -> str:
     today = timezone.localdate()
     problems = []
     pattern = re.compile(settings.REGISTRY_ID_NUMBER_PATTERN)
-    for party in (p for p in application.parties.all() if p.is_manager and p.kind == "natural"):
+    managers = [party for party in application.parties.all() if party.is_manager]
+    for party in managers:
+        if party.kind != "natural":
+            # The list names people: a company at the head is checked by a clerk, through
+            # the natural person who represents it.
+            problems.append(_("%(name)s, personne morale dirigeante, représentée par "
+                              "%(representative)s : contrôle manuel requis.")
+                            % {"name": party.full_name, "representative": party.representative})
+    for party in (party for party in managers if party.kind == "natural"):
         age = today.year - party.birth_date.year - (
             (today.month, today.day) < (party.birth_date.month, party.birth_date.day))
         if age < ADULT_AGE:

@@ -23,7 +23,7 @@ from workflows import audit
 from . import filing
 from .legal_forms import LegalForm
 from .models import Application, ApplicationState, FilingSignature, Party, SignatureChallenge
-from .services import FilingError, _locked, application_submit
+from .services import FilingError, _locked, _locked_with_case, application_submit
 
 SECTION_FIELDS = {
     "names": ("company_name", "alternative_names", "acronym", "trade_name"),
@@ -40,6 +40,8 @@ PARTY_FIELDS = (
 )
 SIGNATURE_CODE_TTL = timedelta(minutes=10)
 SIGNATURE_MAX_ATTEMPTS = 5
+SIGNATURE_CODE_INTERVAL = timedelta(seconds=60)  # between two codes for one filing
+SIGNATURE_CODES_PER_DAY = 10
 
 
 def _editable(application: Application, section: str) -> None:
@@ -48,6 +50,9 @@ def _editable(application: Application, section: str) -> None:
 
 
 def _changed(application: Application, user, section: str) -> None:
+    # A code sent for the filing as it was can no longer sign it.
+    application.signature_challenges.filter(used_at__isnull=True).update(
+        used_at=timezone.now())
     audit.record(obj=application, action=f"edit:{section}", from_state=application.state,
                  to_state=application.state, actor=user)
 
@@ -147,8 +152,19 @@ def request_signature_code(*, application_id: int, user) -> SignatureChallenge:
     exactly as it is now."""
     application = _locked(application_id)
     _ready_to_sign(application)
-    code = f"{secrets.randbelow(10**6):06d}"
     now = timezone.now()
+    recent = application.signature_challenges.filter(created_at__gt=now - timedelta(days=1))
+    last_signature = application.signatures.order_by("-signed_at").first()
+    since = now - SIGNATURE_CODE_INTERVAL
+    if last_signature and last_signature.signed_at > since:
+        since = last_signature.signed_at  # a new round of signing starts afresh
+    if recent.filter(created_at__gt=since, used_at__isnull=True).exists():
+        raise FilingError(_("Un code vient de vous être envoyé : attendez une minute avant "
+                            "d'en demander un autre."))
+    if recent.count() >= SIGNATURE_CODES_PER_DAY:
+        raise FilingError(_("Trop de codes demandés aujourd'hui pour ce dossier : réessayez "
+                            "demain ou présentez-vous au guichet."))
+    code = f"{secrets.randbelow(10**6):06d}"
     application.signature_challenges.filter(used_at__isnull=True).update(used_at=now)
     challenge = SignatureChallenge.objects.create(
         application=application, user=user, code_hash=make_password(code),
@@ -189,7 +205,7 @@ def confirm_signature(*, application_id: int, user, code: str,
     if failure:  # the attempt is recorded (committed) before the refusal
         raise FilingError(failure)
     with audit.atomic():
-        application = _locked(application_id)
+        application = _locked_with_case(application_id)
         challenge = SignatureChallenge.objects.select_for_update().get(pk=challenge.pk)
         data = filing.snapshot(application)
         digest = filing.snapshot_sha256(data)

@@ -40,4 +40,5 @@ def step_approved(*, case, task, actor) -> None:
     """After any step approval: the applicant hears of desk decisions, not of checks."""
     if task.kind == "manual":
         services.step_approved(application_id=case.subject_id, step=task.title,
-                               desk=task.desk.name, task_id=task.pk)
+                               desk=task.desk.name,
+                               occurrence=f"task:{task.pk}:{task.decided_at.isoformat()}")

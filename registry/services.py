@@ -40,6 +40,15 @@ def _locked(application_id: int) -> Application:
     return Application.objects.select_for_update().get(pk=application_id)
 
 
+def _locked_with_case(application_id: int) -> Application:
+    """Lock the filing's case first, then the filing: the order the desks' decisions take
+    (case, then the filing in their handlers), so the two can never deadlock."""
+    from django.contrib.contenttypes.models import ContentType
+
+    engine.lock_case_of(ContentType.objects.get_for_model(Application), application_id)
+    return _locked(application_id)
+
+
 @audit.atomic
 def application_create(*, owner, data: dict, founder: dict) -> Application:
     """A complete draft in one call: the filing's facts and one natural person who is the
@@ -76,13 +85,15 @@ def application_create(*, owner, data: dict, founder: dict) -> Application:
 @audit.atomic
 def application_submit(*, application_id: int, user) -> Application:
     """Send the filing to the desks, or back to them after a correction."""
-    application = _locked(application_id)
+    application = _locked_with_case(application_id)
     if application.state == ApplicationState.DRAFT:
         _transition(application, "submit", actor=user)
         engine.start_case(definition_code=WORKFLOW_CODE, subject=application, actor=user)
     elif application.state == ApplicationState.CORRECTION_REQUESTED:
+        reopened = list(application.correction_fields)
         _transition(application, "resubmit", actor=user)
-        engine.resume_case(case_id=engine.case_for(application).pk, actor=user)
+        engine.resume_case(case_id=engine.case_for(application).pk, actor=user,
+                           changed=reopened)
     else:
         raise FilingError(_("Ce dossier a déjà été soumis."))
     _tell_owner(application, "application_submitted",
@@ -105,7 +116,7 @@ def _tell_owner(application: Application, event: str, *, occurrence: str = "",
 
 @audit.atomic
 def application_withdraw(*, application_id: int, user) -> Application:
-    application = _locked(application_id)
+    application = _locked_with_case(application_id)
     if application.state not in (
         ApplicationState.DRAFT,
         ApplicationState.IN_REVIEW,
@@ -167,8 +178,25 @@ def issue_certificate(*, application_id: int) -> Company:
 
 
 def issue_rccm_extract(*, company: Company):
-    """A sealed extract of the register's entry for the company, as of today."""
+    """A sealed extract of the register's entry for the company, as of today.
+
+    Only for a registered company whose certificate stands; the day's extract is handed
+    out again rather than sealing (and keeping for 20 years) a new one per click.
+    """
+    from documents.models import IssuedDocument
+
     application = company.application
+    if (application.state != ApplicationState.REGISTERED or company.certificate is None
+            or company.certificate.revoked_at is not None):
+        raise FilingError(_("Aucun extrait ne peut être délivré : l'entreprise n'est pas "
+                            "immatriculée ou son certificat a été révoqué."))
+    today = timezone.localdate()
+    existing = IssuedDocument.objects.filter(
+        kind=DocumentKind.RCCM_EXTRACT, revoked_at__isnull=True,
+        public_facts__rccm_number=company.rccm_number,
+        public_facts__as_of=today.isoformat()).first()
+    if existing is not None:
+        return existing
     facts = RccmExtractFacts(
         court_name=settings.REGISTRY_COURT_NAME,
         company_name=company.name,
@@ -177,7 +205,7 @@ def issue_rccm_extract(*, company: Company):
         capital=company.capital,
         registered_office=company.registered_office,
         business_purpose=application.business_purpose,
-        as_of=timezone.localdate(),
+        as_of=today,
         managers=[party.full_name for party in application.parties.all() if party.is_manager],
         registered_at=company.registered_at,
         nif=company.nif,
@@ -258,11 +286,10 @@ def reject(*, application_id: int, actor, reason: str) -> None:
     _tell_owner(application, "application_rejected", reason=reason)
 
 
-def step_approved(*, application_id: int, step: str, desk: str, task_id: int) -> None:
+def step_approved(*, application_id: int, step: str, desk: str, occurrence: str) -> None:
     """A desk approved its step: the applicant sees the file move on."""
     application = Application.objects.get(pk=application_id)
-    _tell_owner(application, "desk_approved", occurrence=f"task:{task_id}", step=step,
-                desk=desk)
+    _tell_owner(application, "desk_approved", occurrence=occurrence, step=step, desk=desk)
 
 
 @audit.atomic

@@ -256,14 +256,17 @@ def reserved_words_in(name: str) -> list[str]:
 # --- the check ----------------------------------------------------------------------------
 
 
-def check_name(name: str, *, exclude_application_id: int | None = None) -> NameCheckResult:
+def check_name(name: str, *, exclude_application_id: int | None = None,
+               public: bool = False) -> NameCheckResult:
     """What the registry says of a proposed company name.
 
     The status is the gravest finding: empty (nothing distinctive left once normalised),
     taken (the same normalised name is registered, or asked by an earlier pending filing),
     reserved (it contains a reserved word), similar (close names exist; a clerk weighs the
     risk of confusion) or available. The message, in the active language, states every
-    finding, the gravest first.
+    finding, the gravest first. `public` (the check shown to applicants as they type)
+    keeps other applicants' pending filings private: their names and references are not
+    shown, only that a filing already asks for the name.
     """
     wanted = normalize(name)
     if not wanted:
@@ -283,6 +286,8 @@ def check_name(name: str, *, exclude_application_id: int | None = None) -> NameC
     if company is not None:
         messages.append(_("Dénomination déjà immatriculée : « %(name)s » (%(rccm)s).")
                         % {"name": company.name, "rccm": company.rccm_number})
+    elif filing is not None and public:
+        messages.append(_("Dénomination déjà demandée par un dossier en cours."))
     elif filing is not None:
         messages.append(_("Dénomination déjà demandée par le dossier en cours %(ref)s : "
                           "« %(name)s ».") % {"ref": filing.reference,
@@ -295,6 +300,8 @@ def check_name(name: str, *, exclude_application_id: int | None = None) -> NameC
     same = _same_name_match(company, filing, wanted)
     if same is not None and same not in matches:
         matches = [same, *matches][:MATCHES_SHOWN]
+    if public:
+        matches = [match for match in matches if match.source == "company"]
     close = [match for match in matches if match.normalized != wanted]
     if close:
         listed = ", ".join(

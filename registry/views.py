@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from config.client_ip import client_ip
 from documents.models import SupportingDocument
 from documents.statutes import DOCX_CONTENT_TYPE, render_statutes
 from workflows import diagrams
@@ -170,6 +171,7 @@ def party_edit(request, reference: str, party_id: int | None = None):
 @login_required
 def party_remove(request, reference: str, party_id: int):
     application = _own(request, reference)
+    get_object_or_404(application.parties, pk=party_id)
     try:
         drafting.remove_party(application_id=application.pk, user=request.user,
                               party_id=party_id)
@@ -262,7 +264,7 @@ def sign(request, reference: str):
         try:
             drafting.confirm_signature(application_id=application.pk, user=request.user,
                                        code=form.cleaned_data["code"],
-                                       ip_address=request.META.get("REMOTE_ADDR"))
+                                       ip_address=client_ip(request))
         except services.FilingError as error:
             form.add_error("code", str(error))
         else:
@@ -293,7 +295,7 @@ def name_check(request):
     name = request.GET.get("name_1", request.GET.get("name", ""))
     own = selectors.applications_for(request.user).filter(
         reference=request.GET.get("dossier", "")).first()
-    result = (check_name(name, exclude_application_id=own.pk if own else None)
+    result = (check_name(name, exclude_application_id=own.pk if own else None, public=True)
               if name.strip() else None)
     return render(request, "registry/_name_check.html", {"result": result})
 
@@ -335,7 +337,12 @@ def rccm_extract(request, reference: str):
     company = selectors.company_for_owner(request.user, reference=reference)
     if company is None:
         raise Http404
-    return _pdf_response(services.issue_rccm_extract(company=company).stored_file)
+    try:
+        extract = services.issue_rccm_extract(company=company)
+    except services.FilingError as error:
+        messages.error(request, str(error))
+        return redirect("registry:application", reference=reference)
+    return _pdf_response(extract.stored_file)
 
 
 def _pdf_response(stored):

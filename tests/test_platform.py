@@ -152,3 +152,34 @@ def test_private_pages_send_anonymous_visitors_to_the_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_admin_signs_in_through_allauth_and_needs_a_second_factor(client, db):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth import get_user_model
+
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+    admin = get_user_model().objects.create_superuser(email="chef@cfe.example.tg",
+                                                      password="x")
+    client.force_login(admin)
+    assert client.get("/admin/").status_code != 200  # no authenticator set up yet
+    TOTP.activate(admin, generate_totp_secret())
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize(("proxies", "forwarded", "expected"), [
+    (0, "203.0.113.9", "10.0.0.2"),
+    (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),
+    (2, "198.51.100.7, 203.0.113.9", "198.51.100.7"),
+    (2, "203.0.113.9", "10.0.0.2"),  # fewer hops than proxies: not trusted
+])
+def test_the_client_address_is_read_behind_the_declared_proxies(settings, rf, proxies,
+                                                               forwarded, expected):
+    from config.client_ip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == expected

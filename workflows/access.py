@@ -37,3 +37,10 @@ def desk_member_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def staff_with_mfa(request) -> bool:
+    """The admin site's permission check: active staff, with a second factor set up."""
+    user = request.user
+    return bool(user.is_active and user.is_staff
+                and (not settings.STAFF_MFA_REQUIRED or has_mfa(user)))

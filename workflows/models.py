@@ -221,6 +221,15 @@ class Task(ConcurrentTransitionMixin, models.Model):
         self.decided_at = timezone.now()
         self.comment = comment
 
+    @transition(field=state, source=TaskState.APPROVED, target=TaskState.READY,
+                conditions=[lambda task: task.kind == StepKind.AUTOMATIC])
+    def rerun(self) -> None:
+        """What an automatic step checked has changed: it checks again."""
+        self.ready_at = timezone.now()
+        self.decided_at = None
+        self.comment = ""
+        self.error = ""
+
     @transition(field=state, source=[TaskState.READY, TaskState.RUNNING],
                 target=TaskState.FAILED)
     def fail_check(self, *, error: str) -> None:

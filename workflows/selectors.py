@@ -35,7 +35,7 @@ def queue_for(user, *, desk: Desk | None = None) -> QuerySet[Task]:
     )
     if desk is not None:
         tasks = tasks.filter(desk=desk)
-    return tasks.order_by("due_at", "ready_at", "pk")
+    return tasks.prefetch_related("case__subject").order_by("due_at", "ready_at", "pk")
 
 
 def case_tasks(case: Case) -> QuerySet[Task]:

@@ -87,6 +87,14 @@ def start_case(*, definition_code: str, subject: models.Model, actor=None) -> Ca
     return case
 
 
+def lock_case_of(subject_type: ContentType, subject_id: int) -> Case | None:
+    """Lock the subject's latest case, for services of the subject's app that go on to
+    change the case: they must lock it before their own rows, as decisions do."""
+    case_id = (Case.objects.filter(subject_type=subject_type, subject_id=subject_id)
+               .order_by("-started_at").values_list("pk", flat=True).first())
+    return _locked_case(case_id) if case_id else None
+
+
 def case_for(subject: models.Model) -> Case | None:
     return (
         Case.objects.filter(
@@ -279,10 +287,16 @@ def return_task(*, task_id: int, user, comment: str, fields: list[str] | None = 
 
 
 @audit.atomic
-def resume_case(*, case_id: int, actor) -> Case:
-    """The applicant resubmitted: the desks that sent it back get it again."""
+def resume_case(*, case_id: int, actor, changed: list[str] | tuple = ()) -> Case:
+    """The applicant resubmitted: the desks that sent it back get it again, and the
+    automatic checks whose inputs were reopened (`recheck_on` in the definition) run
+    again: a corrected name is checked like a new one."""
     case = _locked_case(case_id)
     _case_transition(case, "resume", actor=actor, action="resume")
+    for task in case.tasks.filter(kind=StepKind.AUTOMATIC, state=TaskState.APPROVED):
+        task.case = case
+        if set(case.definition.step(task.step_id).get("recheck_on", [])) & set(changed):
+            _transition(task, "rerun", actor=actor, action="rerun")
     for task in case.tasks.filter(state=TaskState.RETURNED):
         task.case = case
         _transition(task, "reopen", actor=actor, action="reopen",
@@ -431,7 +445,7 @@ def _tell_supervisors(task: Task) -> None:
         desk=task.desk, is_supervisor=True, user__is_active=True).select_related("user")
     for membership in supervisors:
         notify(event="task_escalated", user=membership.user,
-               about=f"workflows.task:{task.pk}:escalated",
+               about=f"workflows.task:{task.pk}:escalated:{task.escalated_at.isoformat()}",
                link=reverse("workflows:task", args=[task.pk]),
                context={"task_title": task.title, "desk": task.desk.name,
                         "subject": str(task.case.subject),

@@ -120,7 +120,10 @@ def _perform(request, task, action: str) -> None:
             services.approve_task(task_id=task.pk, user=user, comment=comment,
                                   data=form.step_data())
         elif action == "return":
-            services.return_task(task_id=task.pk, user=user, comment=comment,
-                                 fields=form.cleaned_data.get("correction_fields", []))
+            fields = form.cleaned_data.get("correction_fields", [])
+            if comment.strip() and "correction_fields" in form.fields and not fields:
+                raise _InvalidForm(_("Cochez au moins un élément que le demandeur doit "
+                                     "corriger."))
+            services.return_task(task_id=task.pk, user=user, comment=comment, fields=fields)
         else:
             services.reject_task(task_id=task.pk, user=user, comment=comment)

@@ -203,7 +203,11 @@ def test_a_provider_failing_once_then_succeeding_sends_exactly_one_sms(
     assert (delivery.status, delivery.attempts) == ("sent", 2)
 
 
-def test_failed_deliveries_are_listed_for_administrators(admin_client, entrepreneur):
+def test_failed_deliveries_are_listed_for_administrators(admin_client, admin_user,
+                                                        entrepreneur):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(admin_user, generate_totp_secret())  # the admin requires a second factor
     notification = Notification.objects.create(recipient=entrepreneur, event="x", about="y",
                                                 language="fr", title="T", body="B")
     Delivery.objects.create(notification=notification, channel="sms", address="+22890000000",

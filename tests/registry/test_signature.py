@@ -172,18 +172,26 @@ def test_a_code_is_refused_when_the_filing_changed_after_it_was_sent(applicant, 
 
     response = type_code(applicant, ready, code)
 
-    assert ("Le dossier a changé depuis l'envoi du code : demandez un nouveau code."
-            in field_error(response, "code"))
+    # Editing the filing voids the code sent for it (the snapshot check stands behind).
+    assert "demandez un nouveau code." in field_error(response, "code")
+    assert challenge_of(ready).used_at is not None
     assert_not_signed(ready)
     # A new code covers the filing as it is now.
     assert type_code(applicant, ready, request_code(applicant, ready)).status_code == 302
     assert FilingSignature.objects.get(application=ready).snapshot_sha256 == fingerprint(ready)
 
 
+def _a_minute_later(application):
+    SignatureChallenge.objects.filter(application=application).update(
+        created_at=timezone.now() - timedelta(minutes=2))
+
+
 def test_a_new_code_replaces_the_previous_one(applicant, ready):
     first = request_code(applicant, ready)
+    _a_minute_later(ready)
     second = request_code(applicant, ready)
     if first == second:  # one chance in a million
+        _a_minute_later(ready)
         second = request_code(applicant, ready)
     assert SignatureChallenge.objects.filter(application=ready, used_at__isnull=True).count() == 1
 
@@ -253,4 +261,28 @@ def test_a_used_code_cannot_sign_twice(applicant, ready, entrepreneur):
 def test_without_a_code_requested_there_is_nothing_to_confirm(applicant, ready):
     response = type_code(applicant, ready, "123456")
     assert "Aucun code en attente : demandez un nouveau code." in field_error(response, "code")
+    assert_not_signed(ready)
+
+
+def test_codes_are_not_sent_again_within_a_minute_nor_without_limit(applicant, ready):
+    request_code(applicant, ready)
+    with pytest.raises(FilingError, match="attendez une minute"):
+        drafting.request_signature_code(application_id=ready.pk, user=ready.owner)
+    _a_minute_later(ready)
+    for _ in range(drafting.SIGNATURE_CODES_PER_DAY - 1):
+        drafting.request_signature_code(application_id=ready.pk, user=ready.owner)
+        _a_minute_later(ready)
+    with pytest.raises(FilingError, match="Trop de codes"):
+        drafting.request_signature_code(application_id=ready.pk, user=ready.owner)
+
+
+def test_a_change_made_behind_the_services_back_still_voids_the_code(applicant, ready):
+    """The snapshot's fingerprint is the last line of defence (e.g. a change in the admin)."""
+    code = request_code(applicant, ready)
+    type(ready).objects.filter(pk=ready.pk).update(business_purpose="Autre chose.")
+
+    response = type_code(applicant, ready, code)
+
+    assert ("Le dossier a changé depuis l'envoi du code : demandez un nouveau code."
+            in field_error(response, "code"))
     assert_not_signed(ready)

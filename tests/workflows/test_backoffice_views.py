@@ -297,7 +297,8 @@ def test_returning_with_comment_through_the_view_asks_for_correction(
     login(client, clerks["guichet"])
     client.post(task_url(intake, "claim"))
 
-    response = client.post(task_url(intake, "return"), {"comment": "Joindre les statuts"})
+    response = client.post(task_url(intake, "return"), {"comment": "Joindre les statuts",
+                                                        "correction_fields": ["documents"]})
 
     assert response.url == QUEUE_URL
     assert ("success", "Dossier renvoyé au demandeur pour correction.") in messages_of(response)

@@ -132,11 +132,12 @@ def test_resubmission_reopens_the_returned_task_with_a_fresh_deadline(
     assert submitted.state == ApplicationState.IN_REVIEW
     assert submitted.correction_fields == []
     assert submitted.correction_message == ""
-    # The desks that had approved keep their approval.
+    # The desks that had approved keep their approval; the people were reopened, so the
+    # screening of the managers runs again (queued on commit).
     assert states(case) == {
         "intake": TaskState.APPROVED,
         "name_check": TaskState.APPROVED,
-        "screening": TaskState.APPROVED,
+        "screening": TaskState.READY,
         "registry": TaskState.READY,
         "tax": TaskState.WAITING,
         "social_security": TaskState.WAITING,
@@ -227,3 +228,31 @@ def test_a_desk_may_approve_while_another_desk_waits_for_the_applicant(
     assert states(case)["tax"] == TaskState.READY
     claim_and_approve(case, "tax", clerks["impots"])
     assert states(case)["registrar"] == TaskState.READY
+
+
+def test_a_name_corrected_after_the_checks_is_checked_again(submitted, case, clerks,
+                                                           entrepreneur):
+    """The tax desk sends the name back; the applicant picks one already registered: the
+    automatic name check runs again and fails into the intake queue."""
+    from .helpers import run_on_commit
+
+    advance_until(case, "tax", clerks)
+    claim_and_return(case, "tax", clerks["impots"], "Nom trop proche d'une marque.",
+                     ["names"])
+    # an earlier filing already asks for that name
+    taken = registry_services.application_create(
+        owner=entrepreneur, data={"company_name": "Lumière du Golfe"},
+        founder={"first_name": "A", "last_name": "B", "shares": 1})
+    type(taken).objects.filter(pk=taken.pk).update(state=ApplicationState.IN_REVIEW,
+                                                   submitted_at=timezone.now()
+                                                   - timedelta(days=1))
+    drafting.save_section(application_id=submitted.pk, user=entrepreneur, section="names",
+                          data={"company_name": "Lumière du Golfe"})
+    with run_on_commit():
+        registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+
+    name_check = task_of(case, "name_check")
+    assert name_check.state == TaskState.FAILED
+    assert "Lumière du Golfe" in name_check.error
+    assert task_of(case, "screening").state == TaskState.APPROVED  # people not reopened
+    assert AuditEvent.objects.filter(object_id=str(name_check.pk), action="rerun").count() == 1

@@ -75,3 +75,28 @@ def test_audit_verify_fails_and_names_a_row_changed_with_raw_sql(submitted):
                        ["approved", target.sequence])
     with pytest.raises(CommandError, match=f"event #{target.sequence}: altered"):
         call_command("audit", "verify")
+
+
+def test_the_queue_costs_the_same_queries_for_one_task_or_many(client, clerks, entrepreneur,
+                                                               django_assert_max_num_queries):
+    from registry import services
+
+    from ..conftest import COMPANY_DATA, FOUNDER_DATA
+
+    def add_filings(count):
+        for index in range(count):
+            draft = services.application_create(
+                owner=entrepreneur, data={**COMPANY_DATA, "company_name": f"Firme {index}"},
+                founder=dict(FOUNDER_DATA))
+            services.application_submit(application_id=draft.pk, user=entrepreneur)
+
+    client.force_login(clerks["guichet"])
+    add_filings(1)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("workflows:queue"))
+    add_filings(10)
+    with django_assert_max_num_queries(len(one)):
+        assert client.get(reverse("workflows:queue")).content.decode().count("Firme") == 11

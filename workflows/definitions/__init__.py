@@ -68,6 +68,11 @@ def validate(spec: dict, *, desk_codes: set[str]) -> None:
         if kind == "manual" and step.get("run"):
             raise DefinitionError(f"step '{step_id}': only an automatic step has 'run'")
         _check_fields(step)
+        recheck = step.get("recheck_on", [])
+        if not isinstance(recheck, list) or not all(isinstance(x, str) for x in recheck):
+            raise DefinitionError(f"step '{step_id}': recheck_on is a list of names")
+        if recheck and kind != "automatic":
+            raise DefinitionError(f"step '{step_id}': only an automatic step is rechecked")
         _check_condition(step, spec.get("facts", {}))
     for step in steps:
         for prerequisite in step.get("after", []):

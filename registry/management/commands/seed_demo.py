@@ -68,7 +68,9 @@ class Command(BaseCommand):
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 TOTP.activate(user, generate_totp_secret())
             staff[desk_code] = user
-        self._user(*ADMIN, superuser=True)
+        admin = self._user(*ADMIN, superuser=True)
+        if not Authenticator.objects.filter(user=admin, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(admin, generate_totp_secret())
         if not Application.objects.filter(owner=entrepreneur).exists():
             for name, activity, purpose, capital, stage in FILINGS:
                 self._filing(entrepreneur, staff, name, activity, purpose, capital, stage)
