@@ -65,6 +65,18 @@ def fits_the_phone(page) -> None:
     assert width <= 360, f"{page.url} is {width} px wide"
 
 
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1.min.js"
+
+
+def accessible(page) -> None:
+    """axe-core finds no serious or critical accessibility problem on the page."""
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate("async () => await axe.run()")
+    problems = [(v["id"], v["help"], len(v["nodes"])) for v in result["violations"]
+                if v["impact"] in ("serious", "critical")]
+    assert problems == [], f"{page.url}: {problems}"
+
+
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -75,6 +87,7 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     page.goto(base + "/")
     assert page.locator("html").get_attribute("lang") == "fr"
     fits_the_phone(page)
+    accessible(page)
     shot(page, "01-accueil")
 
     # Sign up and verify the e-mail address.
@@ -98,6 +111,7 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
         page.click("main form button[type=submit]")
     assert "À faire" in page.content()
     fits_the_phone(page)
+    accessible(page)
     shot(page, "02-liste-des-taches")
 
     page.click("text=Dénomination")
@@ -105,6 +119,7 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     page.wait_for_selector("#name-check .name-check")  # the name check answers as one types
     assert "disponible" in page.inner_text("#name-check").lower()
     fits_the_phone(page)
+    accessible(page)
     shot(page, "03-denomination")
     submit(page)
 
@@ -126,6 +141,16 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     page.click("text=Capital et parts")
     page.fill("#id_capital", "500000")
     page.fill("#id_share_count", "100")
+    page.fill("#id_share_nominal", "4000")  # 100 x 4 000 is not 500 000
+    submit(page)
+    # The error is in French, tied to its field, and the page stays accessible.
+    nominal = page.locator("#id_share_nominal")
+    assert nominal.get_attribute("aria-invalid") == "true"
+    described = nominal.get_attribute("aria-describedby") or ""
+    error_ids = [part for part in described.split() if "error" in part]
+    assert error_ids and "font 400" in page.inner_text(f"#{error_ids[0]}")
+    accessible(page)
+    shot(page, "03b-capital-erreur")
     page.fill("#id_share_nominal", "5000")
     submit(page)
 
@@ -144,12 +169,14 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     page.fill("#id_cash_contribution", "500000")
     page.fill("#id_ownership_percent", "100")
     fits_the_phone(page)
+    accessible(page)
     submit(page)
     assert "Awa KOFFI" in page.content()
 
     # Upload every document the checklist asks for now.
     page.goto(page.url.replace("/personnes/", "/pieces/"))
     fits_the_phone(page)
+    accessible(page)
     codes = page.eval_on_selector_all("form.upload input[name=requirement]",
                                       "inputs => inputs.map(input => input.value)")
     assert len(codes) >= 4  # statutes, seat, identity and sworn statement of the manager
@@ -166,6 +193,7 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     page.goto(f"{base}/dossiers/{application.reference}/verifier/")
     assert "Le dossier ne peut pas encore être signé" not in page.content()
     fits_the_phone(page)
+    accessible(page)
     shot(page, "05-verifier")
     page.check("#id_accept")
     with page.expect_navigation():
@@ -175,6 +203,7 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     page.click("text=Signer et envoyer le dossier")
     page.wait_for_selector("text=Dossier signé et transmis au guichet unique.")
     fits_the_phone(page)
+    accessible(page)
     shot(page, "06-suivi")
 
     application.refresh_from_db()
