@@ -53,11 +53,6 @@ def iso_date(value: datetime | None) -> str:
     return (timezone.localtime(value) if timezone.is_aware(value) else value).date().isoformat()
 
 
-def format_fcfa(amount: int) -> str:
-    # No-break spaces between thousands (1 000 000 FCFA); the embedded font has no U+202F.
-    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0FCFA"
-
-
 def render_certificate(
     facts: CertificateFacts,
     *,
@@ -83,20 +78,7 @@ def render_certificate(
 def _draw(pdf, facts: CertificateFacts) -> None:
     layout.draw_letterhead(pdf, court_name=facts.court_name,
                            title=_("CERTIFICAT D'IMMATRICULATION"))
-    rows = [
-        (_("Numéro RCCM"), facts.rccm_number),
-        (_("Dénomination sociale"), facts.company_name),
-        (_("Forme juridique"), facts.legal_form),
-        (_("Siège social"), facts.registered_office),
-        (_("Dirigeant(s)"), ", ".join(facts.managers)),
-        (_("Date d'immatriculation"), layout.long_date(facts.registered_at)),
-    ]
-    if facts.capital is not None:  # an EI has no share capital, a GIE may have none
-        rows.insert(3, (_("Capital social"), format_fcfa(facts.capital)))
-    if facts.nif:
-        rows.append((_("NIF"), facts.nif))
-    if facts.cnss_number:
-        rows.append((_("N° employeur CNSS"), facts.cnss_number))
+    rows = layout.company_rows(facts)
     y = layout.draw_rows(pdf, rows, top=layout.PAGE_HEIGHT - 90 * mm)
     layout.draw_paragraph(
         pdf,

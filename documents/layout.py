@@ -127,6 +127,34 @@ def draw_paragraph(
     return y
 
 
+def format_fcfa(amount: int) -> str:
+    # No-break spaces between thousands (1 000 000 FCFA); the embedded font has no U+202F.
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0FCFA"
+
+
+def company_rows(facts, *, business_purpose: str | None = None) -> list[tuple[str, str]]:
+    """The register's facts about a company, as certificates and extracts print them."""
+    rows = [
+        (_("Numéro RCCM"), facts.rccm_number),
+        (_("Dénomination sociale"), facts.company_name),
+        (_("Forme juridique"), facts.legal_form),
+    ]
+    if business_purpose is not None:
+        rows.append((_("Objet social"), business_purpose))
+    if facts.capital is not None:  # an EI has no share capital, a GIE may have none
+        rows.append((_("Capital social"), format_fcfa(facts.capital)))
+    rows += [
+        (_("Siège social"), facts.registered_office),
+        (_("Dirigeant(s)"), ", ".join(facts.managers)),
+        (_("Date d'immatriculation"), long_date(facts.registered_at)),
+    ]
+    if facts.nif:
+        rows.append((_("NIF"), facts.nif))
+    if facts.cnss_number:
+        rows.append((_("N° employeur CNSS"), facts.cnss_number))
+    return rows
+
+
 def long_date(value: datetime | None) -> str:
     return formats.date_format(value, "j F Y") if value else ""
 

@@ -12,7 +12,7 @@ from django.utils.translation import override
 from reportlab.lib.units import mm
 
 from . import layout
-from .certificates import format_fcfa, iso_date
+from .certificates import iso_date
 from .layout import SealMark, Verification
 
 
@@ -77,7 +77,8 @@ def render_rccm_extract(
             layout.PAGE_WIDTH / 2, layout.PAGE_HEIGHT - 75 * mm,
             _("Situation au %(date)s") % {"date": formats.date_format(facts.as_of, "j F Y")},
         )
-        y = layout.draw_rows(pdf, _rows(facts), top=layout.PAGE_HEIGHT - 88 * mm, step=8 * mm)
+        rows = layout.company_rows(facts, business_purpose=facts.business_purpose)
+        y = layout.draw_rows(pdf, rows, top=layout.PAGE_HEIGHT - 88 * mm, step=8 * mm)
         if facts.entries:
             pdf.setFont(layout.FONT_BOLD, 10)
             pdf.drawString(layout.LEFT, y, _("Inscriptions"))
@@ -102,22 +103,3 @@ def render_rccm_extract(
         pdf.showPage()
         pdf.save()
     return buffer.getvalue()
-
-
-def _rows(facts: RccmExtractFacts) -> list[tuple[str, str]]:
-    rows = [
-        (_("Numéro RCCM"), facts.rccm_number),
-        (_("Dénomination sociale"), facts.company_name),
-        (_("Forme juridique"), facts.legal_form),
-        (_("Objet social"), facts.business_purpose),
-        (_("Siège social"), facts.registered_office),
-        (_("Dirigeant(s)"), ", ".join(facts.managers)),
-        (_("Date d'immatriculation"), layout.long_date(facts.registered_at)),
-    ]
-    if facts.capital is not None:  # an EI has no share capital, a GIE may have none
-        rows.insert(4, (_("Capital social"), format_fcfa(facts.capital)))
-    if facts.nif:
-        rows.append((_("NIF"), facts.nif))
-    if facts.cnss_number:
-        rows.append((_("N° employeur CNSS"), facts.cnss_number))
-    return rows

@@ -23,7 +23,7 @@ from django.db import models
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from documents.certificates import format_fcfa
+from documents.layout import format_fcfa
 
 from . import reference
 from .names import normalize

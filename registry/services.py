@@ -150,6 +150,23 @@ def register_company(*, application_id: int, actor) -> Company:
     return company
 
 
+def _register_entry(company: Company) -> dict:
+    """What the register says of a company: the facts its certificate and extracts print."""
+    return {
+        "court_name": settings.REGISTRY_COURT_NAME,
+        "company_name": company.name,
+        "legal_form": company.get_legal_form_display(),
+        "rccm_number": company.rccm_number,
+        "capital": company.capital,
+        "registered_office": company.registered_office,
+        "managers": [party.full_name for party in company.application.parties.all()
+                     if party.is_manager],
+        "registered_at": company.registered_at,
+        "nif": company.nif,
+        "cnss_number": company.employer_number,
+    }
+
+
 @audit.atomic
 def issue_certificate(*, application_id: int) -> Company:
     """Draw, seal and keep the certificate; a second run finds it done and does nothing."""
@@ -157,18 +174,7 @@ def issue_certificate(*, application_id: int) -> Company:
     company = Company.objects.select_for_update().get(application=application)
     if company.certificate_id:
         return company
-    facts = CertificateFacts(
-        court_name=settings.REGISTRY_COURT_NAME,
-        company_name=company.name,
-        legal_form=company.get_legal_form_display(),
-        rccm_number=company.rccm_number,
-        capital=company.capital,
-        registered_office=company.registered_office,
-        managers=[party.full_name for party in application.parties.all() if party.is_manager],
-        registered_at=company.registered_at,
-        nif=company.nif,
-        cnss_number=company.employer_number,
-    )
+    facts = CertificateFacts(**_register_entry(company))
     company.certificate = issue_document(kind=DocumentKind.CERTIFICATE, facts=facts)
     company.save(update_fields=["certificate"])
     _transition(application, "register", actor=None)
@@ -198,18 +204,9 @@ def issue_rccm_extract(*, company: Company):
     if existing is not None:
         return existing
     facts = RccmExtractFacts(
-        court_name=settings.REGISTRY_COURT_NAME,
-        company_name=company.name,
-        legal_form=company.get_legal_form_display(),
-        rccm_number=company.rccm_number,
-        capital=company.capital,
-        registered_office=company.registered_office,
+        **_register_entry(company),
         business_purpose=application.business_purpose,
         as_of=today,
-        managers=[party.full_name for party in application.parties.all() if party.is_manager],
-        registered_at=company.registered_at,
-        nif=company.nif,
-        cnss_number=company.employer_number,
         entries=[RegisterEntry(
             on=timezone.localdate(company.registered_at),
             text=_("Immatriculation au RCCM sous le numéro %(rccm)s.")

@@ -21,7 +21,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -73,24 +72,13 @@ def main() -> int:
     from reportlab.pdfgen import canvas
 
     from documents import codes
-    from documents.certificates import CertificateFacts
     from documents.issuing import produce_pdf
     from documents.models import DocumentKind
     from documents.signing import get_signer
+    from tests.documents.helpers import CERTIFICATE_FACTS
 
     signer = get_signer()  # loaded once per process, as in the web and worker processes
-    facts = CertificateFacts(
-        court_name="Tribunal de commerce de Lomé",
-        company_name="Société Éléphant Bleu",
-        legal_form="Société à responsabilité limitée (SARL)",
-        rccm_number="TG-LOM-2026-B-00042",
-        capital=1_000_000,
-        registered_office="12 rue du Commerce, Lomé",
-        managers=["Kossi AGBEKO"],
-        registered_at=datetime(2026, 11, 29, 10, 0, tzinfo=UTC),
-        nif="1000456789",
-        cnss_number="E-0042-2026",
-    )
+    facts = CERTIFICATE_FACTS  # the facts the test suite seals, so both measure one thing
 
     def certificate() -> bytes:
         return produce_pdf(kind=DocumentKind.CERTIFICATE, facts=facts, code=codes.new_code(),

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
-from documents.certificates import CertificateFacts, format_fcfa, render_certificate
-from documents.layout import SealMark, Verification
+from documents.certificates import CertificateFacts, render_certificate
+from documents.layout import SealMark, Verification, format_fcfa
 from documents.storage import store_bytes
 
 from .helpers import decode_qr_codes
