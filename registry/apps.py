@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Registre du commerce")
+
+    def ready(self) -> None:
+        # The register owns company creation: it tells the engine the definition file,
+        # the subject (a filing) and the handlers the definition names.
+        from workflows import procedures
+
+        from .handlers import HANDLERS
+        from .models import Application
+        from .procedures import COMPANY_CREATION, COMPANY_CREATION_FILE
+
+        procedures.register(procedures.Procedure(
+            code=COMPANY_CREATION,
+            definition_file=COMPANY_CREATION_FILE,
+            subject_model=Application,
+            handlers=HANDLERS,
+        ))

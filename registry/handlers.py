@@ -1,12 +1,14 @@
-"""What the company-creation procedure does at its steps (named in its definition file).
+"""What the company-creation procedure does at its steps.
 
-The engine calls these inside the transaction of the decision that triggers them; each
-one hands over to a service of this app.
+registry/procedures/company_creation.yaml names these by their key in HANDLERS, and
+RegistryConfig.ready() registers them with the engine (workflows.procedures). The engine
+calls them inside the transaction of the decision that triggers them; each one hands over
+to a service of this app.
 """
 
 from __future__ import annotations
 
-from . import services
+from . import checks, services
 
 
 def allocate_rccm_number(*, case, task, actor) -> None:
@@ -42,3 +44,16 @@ def step_approved(*, case, task, actor) -> None:
         services.step_approved(application_id=case.subject_id, step=task.title,
                                desk=task.desk.name,
                                occurrence=f"task:{task.pk}:{task.decided_at.isoformat()}")
+
+
+HANDLERS = {
+    "name_check": checks.name_check,
+    "screening": checks.screening,
+    "allocate_rccm_number": allocate_rccm_number,
+    "record_nif": record_nif,
+    "record_employer_number": record_employer_number,
+    "filing_completed": filing_completed,
+    "filing_returned": filing_returned,
+    "filing_rejected": filing_rejected,
+    "step_approved": step_approved,
+}

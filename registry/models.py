@@ -102,7 +102,7 @@ class Application(FSMModelMixin, models.Model):
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
 
-    def correctable_fields(self) -> list[tuple[str, str]]:
+    def correctable_sections(self) -> list[tuple[str, str]]:
         """What a desk may send back for correction: the filing's sections."""
         from .filing import CORRECTABLE_SECTIONS, SECTION_BY_CODE
 

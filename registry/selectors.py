@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from workflows import selectors as workflow_selectors
 
 from .models import Application, Company
 
@@ -52,13 +54,8 @@ IDENTIFIER_EVENTS = {
 
 def timeline(application: Application, tasks=()) -> list[TimelineEntry]:
     """What happened to the filing, in plain words, oldest first (from the audit trail)."""
-    from workflows.models import AuditEvent
-
     titles = {str(task.pk): (task.title, task.desk.name) for task in tasks}
-    events = AuditEvent.objects.filter(
-        Q(object_type="registry.application", object_id=str(application.pk))
-        | Q(object_type="workflows.task", object_id__in=list(titles), action="approve")
-    ).order_by("sequence")
+    events = workflow_selectors.subject_history(application, tasks)
     entries = []
     for event in events:
         if event.object_type == "workflows.task":
@@ -77,14 +74,5 @@ def timeline(application: Application, tasks=()) -> list[TimelineEntry]:
 def applications_for_staff(user) -> QuerySet[Application]:
     """Filings a clerk may look into: those that reached one of the clerk's desks (a task
     there is, or was, to be worked; a desk further down the line sees nothing yet)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from workflows.models import Case
-    from workflows.selectors import desks_of
-
-    cases = Case.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Application),
-        tasks__desk__in=desks_of(user),
-        tasks__ready_at__isnull=False,
-    ).values("subject_id")
-    return Application.objects.filter(pk__in=cases)
+    return Application.objects.filter(
+        pk__in=workflow_selectors.subjects_reached_by(Application, user))

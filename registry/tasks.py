@@ -13,11 +13,3 @@ from . import services
 def issue_certificate(application_id: int) -> None:
     """Thin entry point; the service is idempotent, so a retry never issues twice."""
     services.issue_certificate(application_id=application_id)
-
-
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
-def send_signature_code(challenge_id: int, code: str) -> None:
-    """Thin entry point: e-mail (and SMS) the one-time signature code."""
-    from .drafting import send_signature_code as send
-
-    send(challenge_id=challenge_id, code=code)

@@ -81,6 +81,20 @@ def atomic(func=None):
     return wrapper
 
 
+def requires_transaction(func):
+    """For services that run inside their caller's transaction (an engine handler, a step
+    of a larger service): refuse to run outside one rather than commit half a change."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError(f"{func.__qualname__}() must run inside its caller's "
+                               "transaction (audit.atomic).")
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
 @contextmanager
 def _atomic_block():
     with transaction.atomic(), _batch():

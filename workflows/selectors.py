@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from .models import Case, Desk, DeskMembership, StepKind, Task, TaskState
+from .models import AuditEvent, Case, Desk, DeskMembership, StepKind, Task, TaskState
 
 
 def desks_of(user) -> QuerySet[Desk]:
@@ -48,3 +49,35 @@ def is_supervisor_of(user, desk: Desk) -> bool:
 
 def desk_members(desk: Desk) -> QuerySet:
     return get_user_model().objects.filter(desk_memberships__desk=desk, is_active=True)
+
+
+def case_for(subject) -> Case | None:
+    """The subject's latest case (a filing corrected and resubmitted keeps its case)."""
+    return (
+        Case.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+        .select_related("definition")
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def subject_history(subject, tasks) -> QuerySet[AuditEvent]:
+    """The audit events of a subject, with the approvals of its case's `tasks`, in chain
+    order (what its status page tells the applicant)."""
+    return AuditEvent.objects.filter(
+        Q(object_type=subject._meta.label_lower, object_id=str(subject.pk))
+        | Q(object_type="workflows.task", object_id__in=[str(task.pk) for task in tasks],
+            action="approve")
+    ).order_by("sequence")
+
+
+def subjects_reached_by(model, user) -> QuerySet:
+    """Ids of `model` subjects whose case reached one of the user's desks: a task there is,
+    or was, to be worked (a desk further down the line sees nothing yet)."""
+    return Case.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model),
+        tasks__desk__in=desks_of(user),
+        tasks__ready_at__isnull=False,
+    ).values("subject_id")

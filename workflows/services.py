@@ -12,7 +12,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,8 +20,8 @@ from django_fsm import ConcurrentTransition
 
 from notifications.services import notify
 
-from . import audit
-from .definitions import applies, import_handler
+from . import audit, procedures
+from .definitions import applies
 from .models import (
     OPEN_STATES,
     Case,
@@ -50,14 +50,19 @@ def latest_definition(code: str) -> WorkflowDefinition:
     return definition
 
 
-def subject_facts(subject: models.Model) -> dict:
+def subject_facts(subject: procedures.WorkflowSubject) -> dict:
     """What a definition's conditions may test; the subject says (workflow_facts())."""
-    facts = getattr(subject, "workflow_facts", None)
-    return facts() if callable(facts) else {}
+    return dict(subject.workflow_facts())
+
+
+def _handler(case: Case, name: str):
+    """A handler the case's procedure registered under `name` (named in its definition)."""
+    return procedures.get(case.definition.code).handler(name)
 
 
 @audit.atomic
-def start_case(*, definition_code: str, subject: models.Model, actor=None) -> Case:
+def start_case(*, definition_code: str, subject: procedures.WorkflowSubject,
+               actor=None) -> Case:
     """Open a case on the latest published version and make its first steps ready.
 
     Steps whose condition does not hold for the subject get no task at all.
@@ -93,17 +98,6 @@ def lock_case_of(subject_type: ContentType, subject_id: int) -> Case | None:
     case_id = (Case.objects.filter(subject_type=subject_type, subject_id=subject_id)
                .order_by("-started_at").values_list("pk", flat=True).first())
     return _locked_case(case_id) if case_id else None
-
-
-def case_for(subject: models.Model) -> Case | None:
-    return (
-        Case.objects.filter(
-            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
-        )
-        .select_related("definition")
-        .order_by("-started_at")
-        .first()
-    )
 
 
 # --- transitions and their audit events --------------------------------------------------
@@ -260,7 +254,7 @@ def approve_task(*, task_id: int, user, comment: str = "", data: dict | None = N
 
 def _after_approval(task: Task, step: dict, *, actor) -> None:
     if step.get("on_approve"):
-        import_handler(step["on_approve"])(case=task.case, task=task, actor=actor)
+        _handler(task.case, step["on_approve"])(case=task.case, task=task, actor=actor)
     _call_case_handler(task.case, "on_step_approved", task=task, actor=actor)
     _advance(task.case, actor=actor)
 
@@ -342,9 +336,9 @@ def _cancel_open_tasks(case: Case, *, actor) -> None:
 
 
 def _call_case_handler(case: Case, key: str, **kwargs) -> None:
-    dotted_path = case.definition.spec.get(key)
-    if dotted_path:
-        import_handler(dotted_path)(case=case, **kwargs)
+    name = case.definition.spec.get(key)
+    if name:
+        _handler(case, name)(case=case, **kwargs)
 
 
 # --- automatic steps ---------------------------------------------------------------------
@@ -366,7 +360,7 @@ def run_automatic_step(*, task_id: int) -> Task:
     _transition(task, "start_run", actor=None, action="run")
     try:
         with audit.atomic():  # a failing check leaves neither its writes nor its events
-            outcome = import_handler(step["run"])(case=task.case, task=task)
+            outcome = _handler(task.case, step["run"])(case=task.case, task=task)
     except CheckFailed as failure:
         _transition(task, "fail_check", actor=None, action="check_failed",
                     note=str(failure), error=str(failure))

@@ -25,8 +25,7 @@ SUCCESS = {
 
 
 def _correctable(subject) -> list[tuple[str, str]]:
-    fields = getattr(subject, "correctable_fields", None)
-    return list(fields()) if callable(fields) else []
+    return list(subject.correctable_sections())
 
 
 @desk_member_required

@@ -1,4 +1,8 @@
-"""Small helpers shared by the workflow tests (no assertions here)."""
+"""Small helpers shared by the engine tests, on the toy procedure (no assertions here).
+
+The engine is tested through tests.workflows.toy: a permit and its procedure
+(toy/toy.yaml), registered by the toy app as any owning app registers its own.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +10,51 @@ from contextlib import nullcontext
 
 from django.test import TestCase
 
+from workflows import selectors
 from workflows import services as engine
 from workflows.models import AuditEvent, Case, StepKind, Task, TaskState
 
-# The shipped company_creation procedure, in definition order.
-STEPS = ("intake", "name_check", "screening", "registry", "tax", "social_security", "registrar")
-AUTOMATIC_STEPS = ("name_check", "screening")
+from .toy.apps import TOY_DEFINITION_FILE, TOY_PROCEDURE
+from .toy.models import Category, Permit
+
+__all__ = ["TOY_DEFINITION_FILE", "TOY_PROCEDURE"]
+
+# The toy procedure, in definition order.
+STEPS = ("intake", "inspection", "licence", "hygiene", "signature")
+AUTOMATIC_STEPS = ("inspection",)
 MANUAL_STEPS = tuple(step for step in STEPS if step not in AUTOMATIC_STEPS)
 DESK_OF_STEP = {
     "intake": "guichet",
-    "name_check": "guichet",
-    "screening": "greffe",
-    "registry": "greffe",
-    "tax": "impots",
-    "social_security": "cnss",
-    "registrar": "greffier",
+    "inspection": "greffe",
+    "licence": "impots",
+    "hygiene": "cnss",
+    "signature": "greffier",
 }
 # What each desk types in when it approves (the step's `fields` in the definition).
-STEP_DATA = {
-    "tax": {"nif": "1000 428 517"},
-    "social_security": {"employer_number": "123456"},
-}
-# Every step's state right after submission.
+STEP_DATA = {"licence": {"licence_number": "2026 0042"}}
+LICENCE_NUMBER = "20260042"  # STEP_DATA's licence number once normalised to digits
+# Every step's state right after the start, for a food permit (every step applies).
 INITIAL_STATES = {step: TaskState.WAITING for step in STEPS} | {"intake": TaskState.READY}
 
 
 def run_on_commit():
     """Run the transaction.on_commit callbacks registered inside the block when it exits
-    (Celery is eager in tests, so automatic checks and e-mails then run)."""
+    (Celery is eager in tests, so the automatic inspection then runs)."""
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
-def case_of(application) -> Case:
-    return engine.case_for(application)
+def make_permit(holder: str = "Kossi Agbeko", *, category: str = Category.FOOD,
+                check_problem: str = "") -> Permit:
+    return Permit.objects.create(holder=holder, category=category, check_problem=check_problem)
+
+
+def start(permit: Permit, *, actor=None, code: str = TOY_PROCEDURE) -> Case:
+    """Open the permit's case on the latest published version of the toy procedure."""
+    return engine.start_case(definition_code=code, subject=permit, actor=actor)
+
+
+def case_of(permit: Permit) -> Case:
+    return selectors.case_for(permit)
 
 
 def task_of(case: Case, step_id: str) -> Task:
@@ -57,7 +73,7 @@ def claim_and_approve(
     """Claim and approve one step as `clerk`, with the step's usual data unless given.
 
     With on_commit (the default) the callbacks the approval queued run afterwards, as in
-    production after the commit: automatic checks, the certificate.
+    production after the commit: the automatic inspection.
     """
     task = task_of(case, step_id)
     with run_on_commit() if on_commit else nullcontext():
@@ -68,14 +84,20 @@ def claim_and_approve(
     return task
 
 
+def claim_and_return(case: Case, step_id: str, clerk, comment: str,
+                     fields: list[str] | None = None) -> Task:
+    task = task_of(case, step_id)
+    engine.claim_task(task_id=task.pk, user=clerk)
+    engine.return_task(task_id=task.pk, user=clerk, comment=comment, fields=fields)
+    task.refresh_from_db()
+    return task
+
+
 def approve_ready(case: Case, step_id: str, clerks: dict) -> list[Task]:
-    """Approve every ready manual task of `step_id` with its desk's clerk and usual data."""
-    approved = []
+    """Approve the ready manual task of `step_id`, if any, with its desk's clerk."""
     ready = Task.objects.filter(case=case, step_id=step_id, state=TaskState.READY,
                                 kind=StepKind.MANUAL)
-    for task in ready:
-        approved.append(claim_and_approve(case, task.step_id, clerks[task.desk.code]))
-    return approved
+    return [claim_and_approve(case, task.step_id, clerks[task.desk.code]) for task in ready]
 
 
 def advance_until(case: Case, step_id: str, clerks: dict) -> None:
@@ -86,16 +108,19 @@ def advance_until(case: Case, step_id: str, clerks: dict) -> None:
         approve_ready(case, step, clerks)
 
 
-def complete(case: Case, clerks: dict, *, certificate: bool = False) -> None:
-    """Take the case through every desk.
+def complete(case: Case, clerks: dict) -> None:
+    """Take the case through every desk."""
+    for step in STEPS:
+        approve_ready(case, step, clerks)
 
-    The registrar's approval queues the certificate on commit; it is issued only when
-    `certificate` is set, which keeps these tests independent of the documents app.
-    """
-    advance_until(case, "registrar", clerks)
-    claim_and_approve(case, "registrar", clerks["greffier"], on_commit=certificate)
+
+def resume(case: Case, actor, changed: list[str] | tuple = ()) -> Case:
+    """The applicant answered the correction request; queued checks run on commit."""
+    with run_on_commit():
+        engine.resume_case(case_id=case.pk, actor=actor, changed=changed)
+    case.refresh_from_db()
+    return case
 
 
 def event_count() -> int:
     return AuditEvent.objects.count()
-

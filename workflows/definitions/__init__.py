@@ -1,7 +1,10 @@
 """Procedures as data: one YAML file per procedure, validated, then published as a version.
 
-A published version never changes: a file whose content differs from the latest version
-becomes a new version, and running cases keep the version they started with.
+The files belong to the apps that own the procedures and reach the engine through
+workflows.procedures.register(); only the desks (the one-stop shop's organisation, shared
+by every procedure) are kept here. A published version never changes: a file whose content
+differs from the latest version becomes a new version, and running cases keep the version
+they started with.
 """
 
 from __future__ import annotations
@@ -9,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from importlib import import_module
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import yaml
 from django.db import transaction
+
+from .. import procedures
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent
 DESKS_FILE = DEFINITIONS_DIR / "desks.yaml"
@@ -24,13 +29,6 @@ class DefinitionError(ValueError):
     """A definition that cannot be published; the message names the faulty step."""
 
 
-def import_handler(dotted_path: str):
-    module_path, _sep, name = dotted_path.rpartition(".")
-    if not module_path:
-        raise ImportError(dotted_path)
-    return getattr(import_module(module_path), name)
-
-
 def load_file(path: Path) -> dict:
     with open(path, encoding="utf-8") as handle:
         spec = yaml.safe_load(handle)
@@ -39,12 +37,22 @@ def load_file(path: Path) -> dict:
     return spec
 
 
-def validate(spec: dict, *, desk_codes: set[str]) -> None:
+def registered_handlers(code: str) -> Mapping[str, Callable]:
+    """The handlers the procedure's owning app registered (none if it registered nothing)."""
+    try:
+        return procedures.get(code).handlers
+    except LookupError:
+        return {}
+
+
+def validate(spec: dict, *, desk_codes: set[str],
+             handlers: Mapping[str, Callable] | None = None) -> None:
     """Raise DefinitionError for the first problem found, naming the step.
 
     Checked: required keys, duplicate ids, unknown desks, kinds, prerequisites, cycles,
-    handlers that do not import, desk fields, and unreachable steps (a condition on a fact
-    the definition does not declare, or on values that fact never takes).
+    handlers the procedure did not register (`handlers`, by default those registered for
+    the spec's code), desk fields, and unreachable steps (a condition on a fact the
+    definition does not declare, or on values that fact never takes).
     """
     for key in ("code", "title", "steps"):
         if not spec.get(key):
@@ -74,6 +82,8 @@ def validate(spec: dict, *, desk_codes: set[str]) -> None:
         if recheck and kind != "automatic":
             raise DefinitionError(f"step '{step_id}': only an automatic step is rechecked")
         _check_condition(step, spec.get("facts", {}))
+    if handlers is None:
+        handlers = registered_handlers(spec["code"])
     for step in steps:
         for prerequisite in step.get("after", []):
             if prerequisite not in seen:
@@ -82,10 +92,10 @@ def validate(spec: dict, *, desk_codes: set[str]) -> None:
                 )
         for key in ("run", "on_approve"):
             if step.get(key):
-                _check_handler(step[key], where=f"step '{step['id']}'")
+                _check_handler(step[key], handlers, where=f"step '{step['id']}'")
     for key in HANDLER_KEYS:
         if spec.get(key):
-            _check_handler(spec[key], where=key)
+            _check_handler(spec[key], handlers, where=key)
     _check_acyclic(steps)
 
 
@@ -118,13 +128,9 @@ def _check_condition(step: dict, facts: dict) -> None:
             )
 
 
-def _check_handler(dotted_path: str, *, where: str) -> None:
-    try:
-        handler = import_handler(dotted_path)
-    except (ImportError, AttributeError) as error:
-        raise DefinitionError(f"{where}: handler '{dotted_path}' does not import") from error
-    if not callable(handler):
-        raise DefinitionError(f"{where}: handler '{dotted_path}' is not callable")
+def _check_handler(name: str, handlers: Mapping[str, Callable], *, where: str) -> None:
+    if not isinstance(name, str) or name not in handlers:
+        raise DefinitionError(f"{where}: handler '{name}' is not registered by the procedure")
 
 
 def _check_acyclic(steps: list[dict]) -> None:
@@ -192,10 +198,13 @@ def publish(spec: dict):
 
 
 def sync_all() -> list:
-    """Load the desks and publish every definition file that changed."""
+    """Load the desks and publish every registered procedure whose file changed."""
     sync_desks()
-    return [
-        publish(load_file(path))
-        for path in sorted(DEFINITIONS_DIR.glob("*.yaml"))
-        if path != DESKS_FILE
-    ]
+    published = []
+    for procedure in procedures.registered():
+        spec = load_file(procedure.definition_file)
+        if spec.get("code") != procedure.code:
+            raise DefinitionError(f"{procedure.definition_file.name}: code '{spec.get('code')}' "
+                                  f"but registered as '{procedure.code}'")
+        published.append(publish(spec))
+    return published

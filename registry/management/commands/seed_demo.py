@@ -18,8 +18,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from reportlab.pdfgen import canvas
 
-from registry import drafting, filing, services
+from registry import filing, services
 from registry.models import Application
+from registry.services import drafting
+from workflows import selectors as workflow_selectors
 from workflows import services as engine
 from workflows.models import Desk, DeskMembership, TaskState
 
@@ -121,7 +123,7 @@ class Command(BaseCommand):
             return
         self._documents(application, owner)
         services.application_submit(application_id=application.pk, user=owner)
-        case = engine.case_for(application)
+        case = workflow_selectors.case_for(application)
         while True:
             ready = list(case.tasks.filter(state=TaskState.READY, kind="manual")
                          .select_related("desk").order_by("position"))

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         check = sub.add_parser("check", help="validate a definition file without publishing")
         check.add_argument("file", type=Path)
-        sub.add_parser("publish", help="publish every changed file of workflows/definitions/")
+        sub.add_parser("publish", help="publish every registered procedure whose file changed")
         sub.add_parser("list", help="list the published versions")
 
     def handle(self, *args, action: str, **options) -> None:

@@ -1,0 +1,66 @@
+"""The register's writes, by what they do:
+
+- drafting: the applicant prepares a filing (sections, people, documents);
+- signature: the one-time code that signs and thereby submits it;
+- submission: its life at the desks (submitted, corrected, rejected, withdrawn);
+- registration: the RCCM number, identifiers, the company on the register, its
+  certificate and extracts.
+
+Shared helpers are public in common. Callers use the names re-exported here.
+"""
+
+from .common import FilingError
+from .drafting import (
+    application_create,
+    attach_document,
+    remove_party,
+    save_party,
+    save_section,
+    start_application,
+)
+from .registration import (
+    IDENTIFIER_FIELDS,
+    assign_rccm_number,
+    issue_certificate,
+    issue_rccm_extract,
+    record_identifier,
+    register_company,
+    register_entry,
+    revoke_certificate,
+)
+from .signature import confirm_signature, declaration_text, request_signature_code
+from .submission import (
+    application_submit,
+    application_withdraw,
+    reject,
+    reopened_sections,
+    request_correction,
+    step_approved,
+)
+
+__all__ = [
+    "IDENTIFIER_FIELDS",
+    "FilingError",
+    "application_create",
+    "application_submit",
+    "application_withdraw",
+    "assign_rccm_number",
+    "attach_document",
+    "confirm_signature",
+    "declaration_text",
+    "issue_certificate",
+    "issue_rccm_extract",
+    "record_identifier",
+    "register_company",
+    "register_entry",
+    "reject",
+    "remove_party",
+    "reopened_sections",
+    "request_correction",
+    "request_signature_code",
+    "revoke_certificate",
+    "save_party",
+    "save_section",
+    "start_application",
+    "step_approved",
+]

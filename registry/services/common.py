@@ -1,0 +1,51 @@
+"""What every part of the register's services shares: the error they raise, row locks in
+the documented order, audited transitions of a filing, and telling its owner."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+
+from notifications.services import notify
+from workflows import audit
+from workflows import services as engine
+
+from ..models import Application
+
+
+class FilingError(Exception):
+    """A request on a filing that its state does not allow; the message is for the user."""
+
+
+def transition(application: Application, method: str, *, actor, comment: str = "",
+               **kwargs) -> None:
+    """Run one of the filing's transitions, save it and record the audit event."""
+    from_state = application.state
+    getattr(application, method)(**kwargs)
+    application.save()
+    audit.record(obj=application, action=method, from_state=from_state,
+                 to_state=application.state, actor=actor, comment=comment)
+
+
+def locked(application_id: int) -> Application:
+    """The filing, row-locked until the caller's transaction ends."""
+    return Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+
+
+def locked_with_case(application_id: int) -> Application:
+    """Lock the filing's case first, then the filing: the order the desks' decisions take
+    (case, then the filing in their handlers), so the two can never deadlock."""
+    engine.lock_case_of(ContentType.objects.get_for_model(Application), application_id)
+    return locked(application_id)
+
+
+def tell_owner(application: Application, event: str, *, occurrence: str = "",
+               **context) -> None:
+    """Notify the filing's owner of an event about it (on commit of this transaction)."""
+    notify(
+        event=event,
+        user=application.owner,
+        about=f"registry.application:{application.pk}:{occurrence or event}",
+        link=application.get_absolute_url(),
+        context={"reference": application.reference,
+                 "company_name": application.company_name, **context},
+    )

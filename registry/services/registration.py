@@ -1,0 +1,177 @@
+"""Putting a company on the register: its RCCM number and identifiers, the registrar's
+approval, the sealed certificate and extracts, revocation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents import selectors as document_selectors
+from documents.certificates import CertificateFacts
+from documents.issuing import (
+    discard_document,
+    issue_document,
+    keep_document,
+    revoke,
+    seal_document,
+)
+from documents.models import DocumentKind, IssuedDocument
+from documents.rccm_extract import RccmExtractFacts, RegisterEntry
+from notifications.services import notify
+from workflows import audit
+
+from ..identifiers import allocate_rccm_number
+from ..legal_forms import RULES
+from ..models import ApplicationState, Company
+from .common import FilingError, locked, tell_owner, transition
+
+IDENTIFIER_FIELDS = ("nif", "employer_number")
+
+
+@audit.requires_transaction
+def assign_rccm_number(*, application_id: int, actor) -> str:
+    """The court registry approved: the filing takes the next RCCM number, once."""
+    application = locked(application_id)
+    if not application.rccm_number:
+        application.rccm_number = allocate_rccm_number(
+            letter=RULES[application.legal_form].rccm_letter
+        )
+        application.save(update_fields=["rccm_number"])
+        audit.record(obj=application, action="rccm_number", from_state=application.state,
+                     to_state=application.state, actor=actor,
+                     comment=application.rccm_number)
+    return application.rccm_number
+
+
+@audit.requires_transaction
+def record_identifier(*, application_id: int, actor, field: str, value: str) -> None:
+    """A desk issued an identifier (NIF, CNSS employer number) for the filing."""
+    if field not in IDENTIFIER_FIELDS:
+        raise ValueError(field)
+    application = locked(application_id)
+    setattr(application, field, value)
+    application.save(update_fields=[field])
+    audit.record(obj=application, action=field, from_state=application.state,
+                 to_state=application.state, actor=actor, comment=value)
+
+
+@audit.requires_transaction
+def register_company(*, application_id: int, actor) -> Company:
+    """The registrar approved: put the company on the register (inside the approval)."""
+    application = locked(application_id)
+    transition(application, "approve", actor=actor)
+    company = Company.objects.create(
+        application=application,
+        name=application.company_name,
+        legal_form=application.legal_form,
+        rccm_number=application.rccm_number,
+        nif=application.nif,
+        employer_number=application.employer_number,
+        capital=application.capital,
+        registered_office=f"{application.registered_office}, {application.city}",
+    )
+    from ..tasks import issue_certificate
+
+    transaction.on_commit(lambda: issue_certificate.delay(application.pk))
+    return company
+
+
+def register_entry(company: Company) -> dict:
+    """What the register says of a company: the facts its certificate and extracts print."""
+    return {
+        "court_name": settings.REGISTRY_COURT_NAME,
+        "company_name": company.name,
+        "legal_form": company.get_legal_form_display(),
+        "rccm_number": company.rccm_number,
+        "capital": company.capital,
+        "registered_office": company.registered_office,
+        "managers": [party.full_name for party in company.application.parties.all()
+                     if party.is_manager],
+        "registered_at": company.registered_at,
+        "nif": company.nif,
+        "cnss_number": company.employer_number,
+    }
+
+
+def issue_certificate(*, application_id: int) -> Company:
+    """Draw, seal and keep the certificate; a second run finds it done and does nothing.
+
+    The drawing, the seal and its timestamp happen before any row is locked, so one
+    filing's seal never makes another registrar's approval wait. The facts are read again
+    under the lock: if a concurrent run issued first, or the facts moved, the sealed copy
+    is discarded, never issued.
+    """
+    company = Company.objects.select_related("application").get(application_id=application_id)
+    if company.certificate_id:
+        return company
+    entry = register_entry(company)
+    sealed = seal_document(kind=DocumentKind.CERTIFICATE, facts=CertificateFacts(**entry))
+    try:
+        with audit.atomic():
+            application = locked(application_id)
+            company = Company.objects.select_for_update().get(application=application)
+            if company.certificate_id:
+                transaction.on_commit(lambda: discard_document(sealed))
+                return company  # a concurrent run issued first
+            if register_entry(company) != entry:
+                raise RuntimeError("The register entry changed while the certificate was "
+                                   "sealed; the task runs again with the new facts.")
+            company.certificate = keep_document(sealed)
+            company.save(update_fields=["certificate"])
+            transition(application, "register", actor=None)
+            tell_owner(application, "company_registered", rccm_number=company.rccm_number,
+                       verification_code=company.certificate.grouped_code)
+    except BaseException:
+        discard_document(sealed)  # rolled back: its rows are gone, so are its bytes
+        raise
+    return company
+
+
+def issue_rccm_extract(*, company: Company) -> IssuedDocument:
+    """A sealed extract of the register's entry for the company, as of today.
+
+    Only for a registered company whose certificate stands; the day's extract is handed
+    out again rather than sealing (and keeping for 20 years) a new one per click.
+    """
+    application = company.application
+    if (application.state != ApplicationState.REGISTERED or company.certificate is None
+            or company.certificate.revoked_at is not None):
+        raise FilingError(_("Aucun extrait ne peut être délivré : l'entreprise n'est pas "
+                            "immatriculée ou son certificat a été révoqué."))
+    today = timezone.localdate()
+    existing = document_selectors.extract_of_the_day(rccm_number=company.rccm_number,
+                                                     day=today)
+    if existing is not None:
+        return existing
+    facts = RccmExtractFacts(
+        **register_entry(company),
+        business_purpose=application.business_purpose,
+        as_of=today,
+        entries=[RegisterEntry(
+            on=timezone.localdate(company.registered_at),
+            text=_("Immatriculation au RCCM sous le numéro %(rccm)s.")
+            % {"rccm": company.rccm_number},
+        )],
+    )
+    return issue_document(kind=DocumentKind.RCCM_EXTRACT, facts=facts)
+
+
+@audit.atomic
+def revoke_certificate(*, company: Company, reason: str, actor) -> Company:
+    """Revoke the company's certificate (documents keeps the record) and tell the owner."""
+    company = Company.objects.select_for_update(of=("self",)).select_related(
+        "certificate", "application__owner").get(pk=company.pk)
+    if company.certificate is None:
+        raise FilingError(_("Cette entreprise n'a pas de certificat à révoquer."))
+    revoke(document=company.certificate, reason=reason, actor=actor)
+    notify(
+        event="certificate_revoked",
+        user=company.application.owner,
+        about=f"registry.company:{company.pk}:revoked:{company.certificate.pk}",
+        link=company.application.get_absolute_url(),
+        context={"company_name": company.name, "rccm_number": company.rccm_number,
+                 "reason": reason},
+    )
+    return company

@@ -1,0 +1,98 @@
+"""A filing's life at the desks: submitted, sent back for correction, rejected, withdrawn."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflows import audit
+from workflows import selectors as engine_selectors
+from workflows import services as engine
+
+from ..filing import CORRECTABLE_SECTIONS
+from ..models import Application, ApplicationState
+from ..procedures import COMPANY_CREATION
+from .common import FilingError, locked, locked_with_case, tell_owner, transition
+
+
+@audit.atomic
+def application_submit(*, application_id: int, user) -> Application:
+    """Send the filing to the desks, or back to them after a correction."""
+    application = locked_with_case(application_id)
+    if application.state == ApplicationState.DRAFT:
+        transition(application, "submit", actor=user)
+        engine.start_case(definition_code=COMPANY_CREATION, subject=application, actor=user)
+    elif application.state == ApplicationState.CORRECTION_REQUESTED:
+        reopened = list(application.correction_fields)
+        transition(application, "resubmit", actor=user)
+        engine.resume_case(case_id=engine_selectors.case_for(application).pk, actor=user,
+                           changed=reopened)
+    else:
+        raise FilingError(_("Ce dossier a déjà été soumis."))
+    tell_owner(application, "application_submitted",
+               occurrence=f"submit:{timezone.now().isoformat()}")
+    return application
+
+
+@audit.atomic
+def application_withdraw(*, application_id: int, user) -> Application:
+    application = locked_with_case(application_id)
+    if application.state not in (
+        ApplicationState.DRAFT,
+        ApplicationState.IN_REVIEW,
+        ApplicationState.CORRECTION_REQUESTED,
+    ):
+        raise FilingError(_("Ce dossier ne peut plus être retiré : une décision a été prise."))
+    case = engine_selectors.case_for(application)
+    transition(application, "withdraw", actor=user)
+    if case is not None:
+        engine.cancel_case(case_id=case.pk, actor=user, comment=_("Retrait par le demandeur"))
+    return application
+
+
+@audit.requires_transaction
+def request_correction(*, application_id: int, actor, message: str, fields: list[str]) -> None:
+    """A desk sent the filing back; a second desk's request adds to the first one."""
+    application = locked(application_id)
+    fields = reopened_sections(fields)
+    if application.state == ApplicationState.CORRECTION_REQUESTED:
+        application.correction_message = f"{application.correction_message}\n\n{message}"
+        application.correction_fields = sorted({*application.correction_fields, *fields})
+        application.save(update_fields=["correction_message", "correction_fields"])
+        audit.record(obj=application, action="request_correction",
+                     from_state=application.state, to_state=application.state, actor=actor,
+                     comment=message)
+    else:
+        transition(application, "request_correction", actor=actor, comment=message,
+                   message=message, fields=sorted(set(fields)))
+    tell_owner(application, "correction_requested", message=message,
+               occurrence=f"correction:{timezone.now().isoformat()}")
+
+
+def reopened_sections(sections: list[str]) -> list[str]:
+    """The sections a correction opens: what the desk named, and what depends on it.
+
+    The people's contributions must add up to the capital, and each person brings their
+    own documents: reopening the capital reopens the people, and the people their
+    documents, or the applicant could never make the filing whole again.
+    """
+    opened = {name for name in sections if name in CORRECTABLE_SECTIONS}
+    if "capital" in opened:
+        opened.add("people")
+    if "people" in opened:
+        opened.add("documents")
+    return sorted(opened)
+
+
+@audit.requires_transaction
+def reject(*, application_id: int, actor, reason: str) -> None:
+    application = locked(application_id)
+    transition(application, "reject", actor=actor, comment=reason, reason=reason)
+    tell_owner(application, "application_rejected", reason=reason)
+
+
+@audit.requires_transaction
+def step_approved(*, application_id: int, step: str, desk: str, occurrence: str) -> None:
+    """A desk approved its step: the applicant sees the file move on."""
+    application = Application.objects.get(pk=application_id)
+    tell_owner(application, "desk_approved", occurrence=occurrence, step=step, desk=desk)
