@@ -27,7 +27,7 @@ from .layout import SEAL_BOX, SealMark, Verification
 from .models import DocumentKind, IssuedDocument
 from .rccm_extract import RccmExtractFacts, render_rccm_extract
 from .signing import SealField, Signer, get_signer
-from .storage import store_bytes
+from .storage import WrittenFile, discard_written, record_written, write_bytes
 
 
 class DocumentError(Exception):
@@ -79,28 +79,68 @@ def produce_pdf(*, kind: str, facts: Any, code: str, signer: Signer,
                        reason=reason)
 
 
-def issue_document(*, kind: str, facts: Any, public_facts: dict | None = None,
-                   signer: Signer | None = None) -> IssuedDocument:
-    """Draw, seal and keep a document; returns its record, whose stored_file is the PDF.
+@dataclass(frozen=True)
+class SealedDocument:
+    """A document drawn, sealed and written to storage, not yet issued (no row yet)."""
 
-    public_facts defaults to facts.public_facts(). Drawing and sealing (and the timestamp
-    request, when a TSA is set) happen before the two rows are written in one transaction.
-    """
+    kind: str
+    code: str
+    issued_at: datetime
+    sealed: bool
+    public_facts: dict
+    written: WrittenFile
+
+
+def seal_document(*, kind: str, facts: Any, public_facts: dict | None = None,
+                  signer: Signer | None = None) -> SealedDocument:
+    """The slow part of issuing, done outside any transaction or row lock: draw, seal (and
+    timestamp, when a TSA is set), write the bytes. keep_document() then issues it, or
+    discard_document() drops it."""
     signer = signer or get_signer()
     code = _free_code()
     issued_at = timezone.now()
     pdf = produce_pdf(kind=kind, facts=facts, code=code, signer=signer, sealed_at=issued_at)
-    with transaction.atomic():
-        stored = store_bytes(data=pdf, filename=facts.filename(),
-                             content_type="application/pdf")
-        return IssuedDocument.objects.create(
-            kind=kind,
-            verification_code=code,
-            stored_file=stored,
-            sealed=signer.signs,
-            public_facts=facts.public_facts() if public_facts is None else public_facts,
-            issued_at=issued_at,
-        )
+    written = write_bytes(data=pdf, filename=facts.filename(), content_type="application/pdf")
+    return SealedDocument(
+        kind=kind, code=code, issued_at=issued_at, sealed=signer.signs,
+        public_facts=facts.public_facts() if public_facts is None else public_facts,
+        written=written,
+    )
+
+
+def keep_document(sealed: SealedDocument) -> IssuedDocument:
+    """Issue a sealed document: its two rows, in the caller's transaction (no I/O here)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("keep_document() runs inside the transaction that issues it.")
+    return IssuedDocument.objects.create(
+        kind=sealed.kind,
+        verification_code=sealed.code,
+        stored_file=record_written(sealed.written),
+        sealed=sealed.sealed,
+        public_facts=sealed.public_facts,
+        issued_at=sealed.issued_at,
+    )
+
+
+def discard_document(sealed: SealedDocument) -> None:
+    """Drop a sealed document that will never be issued (a concurrent run issued first)."""
+    discard_written(sealed.written)
+
+
+def issue_document(*, kind: str, facts: Any, public_facts: dict | None = None,
+                   signer: Signer | None = None) -> IssuedDocument:
+    """Draw, seal and keep a document; returns its record, whose stored_file is the PDF.
+
+    public_facts defaults to facts.public_facts(). Drawing, sealing and writing happen
+    before the two rows are written in one transaction.
+    """
+    sealed = seal_document(kind=kind, facts=facts, public_facts=public_facts, signer=signer)
+    try:
+        with transaction.atomic():
+            return keep_document(sealed)
+    except BaseException:
+        discard_document(sealed)
+        raise
 
 
 def _free_code() -> str:
@@ -116,7 +156,7 @@ def revoke(*, document: IssuedDocument, reason: str, actor) -> IssuedDocument:
     reason = reason.strip()
     if not reason:
         raise DocumentError(_("Indiquez le motif de la révocation."))
-    with transaction.atomic():
+    with audit.atomic():
         locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
         if locked.is_revoked:
             raise DocumentError(_("Ce document est déjà révoqué."))

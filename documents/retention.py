@@ -31,7 +31,7 @@ def erase_expired_file(*, stored_file: StoredFile, reason: str, actor=None,
     if not reason:
         raise RetentionError("An erasure needs a reason.")
     now = now or timezone.now()
-    with transaction.atomic():
+    with audit.atomic():
         locked = StoredFile.objects.select_for_update().get(pk=stored_file.pk)
         if locked.erased_at is not None:
             raise RetentionError(f"Stored file {locked.pk} was already erased.")

@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .models import StoredFile, SupportingDocument, validate_requirement
-from .storage import store_bytes
+from workflows import audit
+
+from .models import SupportingDocument, validate_requirement
+from .storage import WrittenFile, discard_written, record_written, write_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -193,44 +195,80 @@ def stored_name(name: str | None, extension: str) -> str:
 # --- Keeping them ----------------------------------------------------------------------
 
 
-def attach(*, subject, requirement: str, uploaded_file, user) -> SupportingDocument:
-    """Check a file, keep it, and make it the current version of the subject's requirement.
+@dataclass(frozen=True)
+class PreparedUpload:
+    """A checked file whose bytes are already in storage, not yet kept for anyone."""
+
+    written: WrittenFile
+
+
+def prepare_upload(uploaded_file) -> PreparedUpload:
+    """Check a file and write its bytes (the slow part, done before any row lock).
+
+    UploadRejected is raised before anything is written. Then keep_upload() makes it a
+    version of a requirement, or discard_upload() removes the bytes.
+    """
+    checked = check_upload(uploaded_file)
+    return PreparedUpload(write_bytes(
+        data=checked.data, filename=stored_name(uploaded_file.name, checked.extension),
+        content_type=checked.content_type))
+
+
+def discard_upload(prepared: PreparedUpload) -> None:
+    try:
+        discard_written(prepared.written)
+    except Exception:
+        logger.exception("Could not remove %s after a failed upload", prepared.written.name)
+
+
+def keep_upload(*, subject, requirement: str, prepared: PreparedUpload,
+                user) -> SupportingDocument:
+    """Make a prepared file the current version of the subject's requirement (rows only).
 
     The version it replaces (if any) stays, no longer current, linked by `replaces`; both
-    files stay on storage. UploadRejected is raised before anything is written; any later
-    failure leaves no row and removes the bytes already written.
+    files stay on storage. Two uploads racing for one requirement are retried in order.
     """
     subject_type, subject_id = _subject_key(subject)
     try:
         validate_requirement(requirement)
     except ValidationError as error:
         raise ValueError(f"Invalid requirement {requirement!r}.") from error
-    checked = check_upload(uploaded_file)
-    filename = stored_name(uploaded_file.name, checked.extension)
     for attempt in range(1, ATTEMPTS + 1):
-        written: list[StoredFile] = []
         try:
-            with transaction.atomic():
+            with audit.atomic():
                 return _add_version(subject_type=subject_type, subject_id=subject_id,
-                                    requirement=requirement, checked=checked,
-                                    filename=filename, user=user, written=written)
+                                    requirement=requirement, written=prepared.written,
+                                    user=user)
         except IntegrityError:
-            _discard(written)
             if attempt == ATTEMPTS:
                 raise
-        except BaseException:
-            _discard(written)
-            raise
     raise AssertionError("unreachable")  # the loop returns or raises
 
 
+def attach(*, subject, requirement: str, uploaded_file, user) -> SupportingDocument:
+    """Check a file, keep it, and make it the current version of the subject's requirement.
+
+    UploadRejected is raised before anything is written; any later failure leaves no row
+    and removes the bytes already written.
+    """
+    _subject_key(subject)
+    try:
+        validate_requirement(requirement)
+    except ValidationError as error:
+        raise ValueError(f"Invalid requirement {requirement!r}.") from error
+    prepared = prepare_upload(uploaded_file)
+    try:
+        return keep_upload(subject=subject, requirement=requirement, prepared=prepared,
+                           user=user)
+    except BaseException:
+        discard_upload(prepared)
+        raise
+
+
 def _add_version(*, subject_type: ContentType, subject_id: int, requirement: str,
-                 checked: CheckedFile, filename: str, user,
-                 written: list[StoredFile]) -> SupportingDocument:
+                 written: WrittenFile, user) -> SupportingDocument:
     previous = _current_for_update(subject_type, subject_id, requirement)
-    stored = store_bytes(data=checked.data, filename=filename,
-                         content_type=checked.content_type)
-    written.append(stored)
+    stored = record_written(written)
     if previous is not None:
         previous.is_current = False
         previous.save(update_fields=["is_current"])
@@ -252,15 +290,6 @@ def _current_for_update(subject_type: ContentType, subject_id: int,
         subject_type=subject_type, subject_id=subject_id, requirement=requirement,
         is_current=True,
     ).first()
-
-
-def _discard(written: list[StoredFile]) -> None:
-    # Their rows were rolled back: the bytes go too, so nothing half-kept remains.
-    for stored in written:
-        try:
-            stored.file.storage.delete(stored.file.name)
-        except Exception:
-            logger.exception("Could not remove %s after a failed upload", stored.file.name)
 
 
 def _subject_key(subject) -> tuple[ContentType, int]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from documents.models import RetentionError, StoredFile
 from documents.retention import erase_expired_file
+from workflows import audit
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"No stored file with id {sorted(missing)}.")
         try:
-            with transaction.atomic():
+            with audit.atomic():
                 for stored in files:
                     erase_expired_file(stored_file=stored, reason=reason, actor=user)
         except RetentionError as error:
