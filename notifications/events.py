@@ -10,6 +10,8 @@ class Event:
     code: str
     # A legal notice (a decision on the file) goes by e-mail whatever the user chose.
     legal: bool = False
+    # Sent to every address the person gave (a one-time code), whatever their choices.
+    every_channel: bool = False
 
 
 EVENTS = {
@@ -23,5 +25,7 @@ EVENTS = {
         Event("certificate_revoked", legal=True),
         Event("task_assigned"),
         Event("task_escalated"),
+        # The one-time code that signs a filing: by e-mail, and by SMS to a known number.
+        Event("signature_code", legal=True, every_channel=True),
     )
 }

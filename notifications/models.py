@@ -56,6 +56,7 @@ class Delivery(models.Model):
     channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices)
     address = models.CharField(_("adresse"), max_length=254)
     template = models.CharField(_("modèle"), max_length=120)
+    subject = models.CharField(_("objet envoyé"), max_length=200, blank=True)
     text = models.TextField(_("texte envoyé"))
     status = models.CharField(_("statut"), max_length=10, choices=DeliveryStatus.choices,
                               default=DeliveryStatus.PENDING)
@@ -64,6 +65,8 @@ class Delivery(models.Model):
     provider_reference = models.CharField(_("référence du fournisseur"), max_length=120,
                                           blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    # Secrets the text holds as markers (a one-time code), encrypted; erased once done.
+    sealed_secrets = models.TextField(_("secrets chiffrés"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("envoi")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import sealing
 from .events import EVENTS
 from .models import Channel, Delivery, DeliveryStatus, Notification
 from .sms import get_backend as get_sms_backend
@@ -23,30 +24,39 @@ def _render(event: str, part: str, context: dict) -> str:
 
 
 def notify(*, event: str, user, about: str, context: dict | None = None,
-           link: str = "") -> Notification:
-    """Tell `user` about one occurrence of `event` (once: `about` names the occurrence)."""
+           link: str = "", secrets: dict[str, str] | None = None) -> Notification:
+    """Tell `user` about one occurrence of `event` (once: `about` names the occurrence).
+
+    `secrets` (e.g. a one-time code) go to the person's e-mail and phone only: the in-app
+    copy shows a mask, and the deliveries keep them encrypted until sent (see sealing).
+    """
     spec = EVENTS[event]
     existing = Notification.objects.filter(recipient=user, event=event, about=about).first()
     if existing is not None:
         return existing
+    secrets = secrets or {}
     language = user.preferred_language or settings.LANGUAGE_CODE
-    full_context = {**(context or {}), "user": user, "link": settings.SITE_URL + link
-                    if link else ""}
+    full_context = {**(context or {}), **{name: sealing.marker(name) for name in secrets},
+                    "user": user, "link": settings.SITE_URL + link if link else ""}
     with translation.override(language):
         title = _render(event, "subject", full_context)
         body = _render(event, "body", full_context)
         sms_text = _render(event, "sms", full_context)
     notification = Notification.objects.create(
-        recipient=user, event=event, about=about, language=language, title=title,
-        body=body, link=link,
+        recipient=user, event=event, about=about, language=language,
+        title=sealing.mask(title, secrets), body=sealing.mask(body, secrets), link=link,
     )
+    sealed = sealing.seal(secrets)
     deliveries = []
-    if user.email and (spec.legal or user.notify_by_email):
+    if user.email and (spec.legal or spec.every_channel or user.notify_by_email):
         deliveries.append(Delivery(notification=notification, channel=Channel.EMAIL,
-                                   address=user.email, template=f"{event}/body", text=body))
-    if user.phone and user.notify_by_sms:
+                                   address=user.email, template=f"{event}/body", subject=title,
+                                   text=body,
+                                   sealed_secrets=sealed))
+    if user.phone and (spec.every_channel or user.notify_by_sms):
         deliveries.append(Delivery(notification=notification, channel=Channel.SMS,
-                                   address=user.phone, template=f"{event}/sms", text=sms_text))
+                                   address=user.phone, template=f"{event}/sms", text=sms_text,
+                                   sealed_secrets=sealed))
     Delivery.objects.bulk_create(deliveries)
     from .tasks import send_delivery
 
@@ -72,30 +82,36 @@ def send_delivery(*, delivery_id: int) -> bool:
         )
         if delivery is None:
             return False
+        secrets = sealing.unseal(delivery.sealed_secrets)
+        text = sealing.reveal(delivery.text, secrets)
         if delivery.channel == Channel.EMAIL:
-            reference = _send_email(delivery)
+            reference = _send_email(delivery, sealing.reveal(delivery.subject, secrets), text)
         else:
-            reference = get_sms_backend().send(to=delivery.address, text=delivery.text,
+            reference = get_sms_backend().send(to=delivery.address, text=text,
                                                reference=f"delivery-{delivery.pk}")
         delivery.status = DeliveryStatus.SENT
         delivery.attempts += 1
         delivery.sent_at = timezone.now()
         delivery.provider_reference = reference
-        delivery.save(update_fields=["status", "attempts", "sent_at", "provider_reference"])
+        delivery.sealed_secrets = ""  # sent: the secret is kept nowhere
+        delivery.save(update_fields=["status", "attempts", "sent_at", "provider_reference",
+                                     "sealed_secrets"])
         return True
 
 
-def _send_email(delivery: Delivery) -> str:
+def _send_email(delivery: Delivery, subject: str, text: str) -> str:
     notification = delivery.notification
+    subject = subject or notification.title
     with translation.override(notification.language):
         html = render_to_string("notifications/email.html", {
             "notification": notification,
+            "subject": subject,
+            "body": text,
             "link": settings.SITE_URL + notification.link if notification.link else "",
         })
-    text = delivery.text
     if notification.link:
         text = f"{text}\n\n{settings.SITE_URL}{notification.link}"
-    message = EmailMultiAlternatives(notification.title, text, None, [delivery.address],
+    message = EmailMultiAlternatives(subject, text, None, [delivery.address],
                                      headers={"X-Notification": str(notification.pk)})
     message.attach_alternative(html, "text/html")
     message.send()
@@ -112,7 +128,8 @@ def record_failure(*, delivery_id: int, error: str, final: bool) -> None:
         delivery.last_error = error[:2000]
         if final:
             delivery.status = DeliveryStatus.FAILED
-        delivery.save(update_fields=["attempts", "last_error", "status"])
+            delivery.sealed_secrets = ""
+        delivery.save(update_fields=["attempts", "last_error", "status", "sealed_secrets"])
 
 
 def mark_read(*, user, notification_id: int | None = None) -> int:

@@ -8,6 +8,7 @@ it drops a message sent twice after a retry.
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -46,20 +47,23 @@ class FileSmsBackend:
 
 class HttpSmsBackend:
     def send(self, *, to: str, text: str, reference: str) -> str:
+        """Post the message to the gateway; any failure is an SmsError (retried by the task)."""
         payload = json.dumps({"to": to, "text": text, "reference": reference}).encode()
-        request = urllib.request.Request(
-            settings.SMS_HTTP_URL,
-            data=payload,
-            method="POST",
-            headers={"Content-Type": "application/json",
-                     "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}"},
-        )
         try:
+            request = urllib.request.Request(
+                settings.SMS_HTTP_URL,
+                data=payload,
+                method="POST",
+                headers={"Content-Type": "application/json",
+                         "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}"},
+            )
             with urllib.request.urlopen(request, timeout=settings.SMS_HTTP_TIMEOUT) as response:
                 answer = json.loads(response.read() or b"{}")
-        except (urllib.error.URLError, TimeoutError, ValueError) as error:
-            raise SmsError(f"SMS provider: {error}") from error
-        if not answer.get("id"):
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            # URLError, timeouts and refused connections are OSErrors; a gateway hanging up
+            # is an HTTPException; a bad address or a body that is not JSON, ValueError.
+            raise SmsError(f"SMS provider: {type(error).__name__}: {error}") from error
+        if not isinstance(answer, dict) or not answer.get("id"):
             raise SmsError(f"SMS provider gave no message id: {answer!r}")
         return str(answer["id"])
 

@@ -15,7 +15,7 @@ from notifications.models import Delivery, DeliveryStatus, Notification
 from notifications.services import notify
 from registry import services as registry_services
 
-from ..workflows.helpers import case_of, claim_and_approve, run_on_commit
+from ..registry.procedure.helpers import case_of, claim_and_approve, run_on_commit
 
 
 class SmsSimulator:
