@@ -3,9 +3,7 @@ key passes `check --deploy`."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +13,8 @@ from documents import pki
 from documents.checks import document_signing
 from documents.signing import PadesSigner
 
+from ..environments import manage, production_environment
 from .conftest import PASSPHRASE
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -75,18 +72,8 @@ def test_production_refuses_verification_links_to_localhost(production):
 
 
 def _manage(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        **os.environ,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-check",
-        "DJANGO_ALLOWED_HOSTS": "guichet.example.tg",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
-        "DOCUMENT_VERIFICATION_BASE_URL": "https://guichet.example.tg",
-        "DOCUMENT_SIGNING_DEV_DIR": str(tmp_path / "var" / "signing"),
-        **env,
-    }
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    """manage.py with production settings from an empty environment, plus `env`."""
+    return manage(*args, env=production_environment(tmp_path, **env))
 
 
 def test_check_deploy_passes_with_production_settings_and_a_real_pkcs12_key(
