@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 
 from workflows.services import CheckFailed
 
+from .legal_forms import is_adult, manages
 from .models import Application, ProhibitedPerson
 from .similarity import NameStatus, check_name
-
-ADULT_AGE = 18
 
 
 def name_check(*, case, task) -> str:
@@ -38,7 +37,7 @@ def screening(*, case, task) -> str:
     today = timezone.localdate()
     problems = []
     pattern = re.compile(settings.REGISTRY_ID_NUMBER_PATTERN)
-    managers = [party for party in application.parties.all() if party.is_manager]
+    managers = [party for party in application.parties.all() if manages(party.roles)]
     for party in managers:
         if party.kind != "natural":
             # The list names people: a company at the head is checked by a clerk, through
@@ -47,9 +46,7 @@ def screening(*, case, task) -> str:
                               "%(representative)s : contrôle manuel requis.")
                             % {"name": party.full_name, "representative": party.representative})
     for party in (party for party in managers if party.kind == "natural"):
-        age = today.year - party.birth_date.year - (
-            (today.month, today.day) < (party.birth_date.month, party.birth_date.day))
-        if age < ADULT_AGE:
+        if not is_adult(party.birth_date, today):
             problems.append(_("%(name)s est mineur(e).") % {"name": party.full_name})
         if not pattern.fullmatch(party.id_document_number):
             problems.append(_("Le numéro de pièce d'identité de %(name)s est mal formé.")

@@ -25,6 +25,7 @@ from .legal_forms import (
     Requirement,
     RuleViolation,
     required_documents,
+    statutes_forms,
     validate,
 )
 from .models import Application, Party
@@ -210,24 +211,25 @@ def content_type() -> ContentType:
     return ContentType.objects.get_for_model(Application)
 
 
-STATUTES_FORMS = ("SARL", "SARLU", "SAS", "SASU")
-OFFICER_ROLES = {"manager": "gerant", "president": "president", "director": "directeur_general"}
+# The forms the registry drafts statutes for (data/legal_forms.yaml, statutes_model).
+STATUTES_FORMS = statutes_forms()
 
 
 def statutes_facts(application: Application):
-    """What the draft statutes print, from the filing (SARL, SARLU, SAS, SASU only)."""
+    """What the draft statutes print, from the filing (the forms of STATUTES_FORMS)."""
     from django.utils import timezone
 
-    from documents.statutes import (
+    from . import reference
+    from .statutes import (
+        OFFICER_ROLES,
         StatutesFacts,
         StatutesOffice,
         StatutesOfficer,
         StatutesPartner,
     )
 
-    from . import reference
-
     parties = list(application.parties.all())
+    member_roles = RULES[application.legal_form].member_roles
     prefecture = (reference.prefecture(application.prefecture).name
                   if application.prefecture else "")
     region = reference.region(application.region).name if application.region else ""
@@ -257,9 +259,8 @@ def statutes_facts(application: Application):
             cash_contribution=party.cash_contribution,
             in_kind_contribution=party.in_kind_contribution,
             in_kind_description=party.in_kind_description,
-        ) for party in parties if party.is_member],
-        officers=[StatutesOfficer(full_name=party.full_name, role=OFFICER_ROLES[role],
-                                  address=party.address)
+        ) for party in parties if member_roles & set(party.roles)],
+        officers=[StatutesOfficer(full_name=party.full_name, role=role, address=party.address)
                   for party in parties for role in party.roles if role in OFFICER_ROLES],
         city_of_signature=application.city,
         date=timezone.localdate(),

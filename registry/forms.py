@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from . import reference
 from .legal_forms import (
     RULES,
-    SHARE_TEXT,
     LegalForm,
     PersonKind,
     Role,
-    format_fcfa,
-    format_number,
+    format_percent,
+    shares_capital_mismatch,
 )
+from .legal_forms import rules as legal_rules
 from .models import Application, Party
 
 
@@ -123,10 +123,7 @@ class CapitalForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = ("capital", "share_count", "share_nominal", "duration_years")
-        help_texts = {
-            "capital": _("En francs CFA, sans espaces ni points."),
-            "duration_years": _("99 ans au plus (OHADA)."),
-        }
+        help_texts = {"capital": _("En francs CFA, sans espaces ni points.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,21 +131,19 @@ class CapitalForm(forms.ModelForm):
         required = RULES[self.instance.legal_form].capital == "required"
         for name in ("capital", "share_count", "share_nominal"):
             self.fields[name].required = required
-        self.fields["duration_years"].max_value = 99
-        self.fields["duration_years"].validators.append(
-            forms.fields.validators.MaxValueValidator(99))
+        longest = legal_rules.POLICY.max_duration_years
+        duration = self.fields["duration_years"]
+        duration.max_value = longest
+        duration.validators.append(forms.fields.validators.MaxValueValidator(longest))
+        duration.help_text = _("%(years)s ans au plus (OHADA).") % {"years": longest}
 
     def clean(self):
         cleaned = super().clean()
-        capital, count, nominal = (cleaned.get("capital"), cleaned.get("share_count"),
-                                   cleaned.get("share_nominal"))
-        if capital and count and nominal and count * nominal != capital:
-            text = SHARE_TEXT[RULES[self.instance.legal_form].share_kind]
-            self.add_error("share_nominal", _(
-                "%(count)s %(shares)s de %(nominal)s font %(total)s, pas %(capital)s.")
-                % {"count": format_number(count), "shares": text.plural,
-                   "nominal": format_fcfa(nominal), "total": format_fcfa(count * nominal),
-                   "capital": format_fcfa(capital)})
+        mismatch = shares_capital_mismatch(
+            self.instance.legal_form, capital=cleaned.get("capital"),
+            share_count=cleaned.get("share_count"), share_nominal=cleaned.get("share_nominal"))
+        if mismatch:
+            self.add_error("share_nominal", mismatch)
         return cleaned
 
 
@@ -164,14 +159,14 @@ class PartyForm(forms.ModelForm):
                   "ownership_percent")
         widgets = {"kind": forms.RadioSelect,
                    "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        help_texts = {
-            "ownership_percent": _("Pour un bénéficiaire effectif : part détenue, "
-                                   "directement ou non (25 % ou plus)."),
-            "shares": _("Parts ou actions reçues en échange des apports."),
-        }
+        help_texts = {"shares": _("Parts ou actions reçues en échange des apports.")}
 
     def __init__(self, *args, legal_form: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["ownership_percent"].help_text = _(
+            "Pour un bénéficiaire effectif : part détenue, directement ou non (%(threshold)s "
+            "ou plus)."
+        ) % {"threshold": format_percent(legal_rules.POLICY.beneficial_owner_threshold_percent)}
         allowed = RULES[legal_form].allowed_roles
         self.fields["roles"].choices = [(r.value, r.label) for r in Role if r.value in allowed]
         self.fields["address"].required = True

@@ -12,14 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config.client_ip import client_ip
-from documents.models import SupportingDocument
-from documents.statutes import DOCX_CONTENT_TYPE, render_statutes
+from documents import selectors as document_selectors
 from workflows import diagrams
 from workflows import selectors as workflow_selectors
-from workflows import services as engine
 from workflows.access import desk_member_required
 
-from . import drafting, filing, selectors, services
+from . import filing, selectors, services
 from . import reference as reference_data
 from .forms import (
     ActivityForm,
@@ -34,6 +32,8 @@ from .forms import (
     StartForm,
 )
 from .models import ApplicationState
+from .services import drafting, signature
+from .statutes import DOCX_CONTENT_TYPE, render_statutes
 
 SECTION_FORMS = {
     "names": NamesForm,
@@ -90,7 +90,7 @@ def _task_list(request, application):
 
 
 def _status(request, application):
-    case = engine.case_for(application)
+    case = workflow_selectors.case_for(application)
     steps = list(workflow_selectors.case_tasks(case)) if case else []
     sections = []
     if application.state == ApplicationState.CORRECTION_REQUESTED:
@@ -235,7 +235,7 @@ def review(request, reference: str):
     form = SignatureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            drafting.request_signature_code(application_id=application.pk, user=request.user)
+            signature.request_signature_code(application_id=application.pk, user=request.user)
         except services.FilingError as error:
             messages.error(request, str(error))
         else:
@@ -243,7 +243,7 @@ def review(request, reference: str):
     return render(request, "registry/review.html", {
         "application": application, "sections": sections, "problems": problems,
         "lines": lines, "parties": application.parties.all(), "form": form,
-        "declaration": drafting.declaration_text(application, request.user),
+        "declaration": signature.declaration_text(application, request.user),
         "activity": reference_data.division_for(application.activity_code)
         if application.activity_code else None,
         "area": ", ".join(filter(None, [
@@ -262,7 +262,7 @@ def sign(request, reference: str):
     form = SignatureCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            drafting.confirm_signature(application_id=application.pk, user=request.user,
+            signature.confirm_signature(application_id=application.pk, user=request.user,
                                        code=form.cleaned_data["code"],
                                        ip_address=client_ip(request))
         except services.FilingError as error:
@@ -315,9 +315,9 @@ def staff_document(request, reference: str, document_id: int):
     """A supporting document, opened by a clerk whose desk has a task on the filing."""
     application = get_object_or_404(selectors.applications_for_staff(request.user),
                                     reference=reference)
-    document = get_object_or_404(
-        SupportingDocument.objects.select_related("stored_file"),
-        pk=document_id, subject_type=filing.content_type(), subject_id=application.pk)
+    document = document_selectors.supporting_document_of(application, document_id)
+    if document is None:
+        raise Http404
     stored = document.stored_file
     return FileResponse(stored.file.open("rb"), as_attachment=False,
                         filename=stored.original_name, content_type=stored.content_type)

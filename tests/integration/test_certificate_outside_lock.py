@@ -155,6 +155,7 @@ def test_a_seal_whose_issue_fails_leaves_neither_row_nor_bytes(approved, monkeyp
     assert not _pdf_files(Path(settings.MEDIA_ROOT))
     approved.refresh_from_db()
     assert approved.state == ApplicationState.APPROVED  # the task may run again
+    monkeypatch.undo()
     company = services.issue_certificate(application_id=approved.pk)
     assert company.certificate is not None
     assert len(_pdf_files(Path(settings.MEDIA_ROOT))) == 1

@@ -13,8 +13,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import html as lxml_html
 
-from registry import drafting, filing
+from registry import filing
 from registry.models import Application
+from registry.services import drafting
+from registry.services import signature as signing
 from workflows.models import AuditEvent
 
 from ..conftest import COMPANY_DATA
@@ -105,9 +107,9 @@ def sign_with_services(application: Application, user, *, ip: str = "127.0.0.1")
     """Request a code and confirm it (what the review and sign pages do)."""
     after = len(mail.outbox)
     with run_on_commit():
-        drafting.request_signature_code(application_id=application.pk, user=user)
+        signing.request_signature_code(application_id=application.pk, user=user)
     code = signature_code(user.email, after=after)
-    return drafting.confirm_signature(application_id=application.pk, user=user, code=code,
+    return signing.confirm_signature(application_id=application.pk, user=user, code=code,
                                       ip_address=ip)
 
 

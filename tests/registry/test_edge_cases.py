@@ -15,8 +15,8 @@ from registry.models import ApplicationState
 from registry.similarity import check_name
 from workflows.models import Task, TaskState
 
-from ..workflows.helpers import case_of, claim_and_approve, complete, run_on_commit, task_of
 from .filings import AFI, AUDIT_FIRM, KOSSI, Plan, build, person, sign_with_services
+from .procedure.helpers import case_of, claim_and_approve, complete, run_on_commit, task_of
 
 
 @pytest.mark.parametrize("plan", [

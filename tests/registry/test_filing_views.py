@@ -7,14 +7,13 @@ import pytest
 from django.urls import reverse
 
 from documents.models import StoredFile, SupportingDocument
-from registry import drafting
 from registry.models import Application, ApplicationState, FilingSignature, SignatureChallenge
 from registry.services import FilingError
+from registry.services import signature as signing
 from workflows import services as engine
 from workflows.models import AuditEvent, CaseState, TaskState
 
 from ..journeys import SECTION_ANSWERS, party_form_data, pdf_upload
-from ..workflows.helpers import case_of, task_of
 from .filings import (
     build,
     edit_events,
@@ -26,6 +25,7 @@ from .filings import (
     task_statuses,
     text,
 )
+from .procedure.helpers import case_of, task_of
 
 
 @pytest.fixture
@@ -187,7 +187,7 @@ def test_a_submitted_filing_cannot_be_signed_again(client, signed, entrepreneur)
         assert client.post(url, {"accept": "on", "code": "123456"})["Location"] == (
             signed.get_absolute_url())
     with pytest.raises(FilingError, match=r"Ce dossier a déjà été soumis\."):
-        drafting.request_signature_code(application_id=signed.pk, user=entrepreneur)
+        signing.request_signature_code(application_id=signed.pk, user=entrepreneur)
     assert FilingSignature.objects.filter(application=signed).count() == 1
     assert SignatureChallenge.objects.filter(application=signed, used_at__isnull=True).count() == 0
 

@@ -9,7 +9,7 @@ from documents.models import DocumentKind, IssuedDocument
 from documents.verification import verify_pdf
 from registry.models import ApplicationState
 
-from ..workflows.helpers import case_of, complete
+from .procedure.helpers import case_of, complete
 
 
 @pytest.fixture

@@ -13,14 +13,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from registry import drafting, filing
+from registry import filing
 from registry.models import ApplicationState, FilingSignature, SignatureChallenge
 from registry.services import FilingError
+from registry.services import signature as signing
 from workflows.models import AuditEvent, CaseState, TaskState
 
 from ..journeys import SECTION_ANSWERS, party_form_data, pdf_upload, request_code
-from ..workflows.helpers import case_of, task_of
 from .filings import build, field_error, fingerprint, sarl_plan, text
+from .procedure.helpers import case_of, task_of
 
 PUBLIC_IP = "41.207.160.12"
 
@@ -218,7 +219,7 @@ def test_the_right_code_records_the_signature_and_submits_the_filing(
     assert signature.ip_address == PUBLIC_IP
     assert before <= signature.signed_at <= timezone.now()
     assert signature.signed_at.utcoffset() == timedelta(0)  # kept in UTC
-    assert signature.declaration == drafting.declaration_text(ready, entrepreneur)
+    assert signature.declaration == signing.declaration_text(ready, entrepreneur)
     assert ready.reference in signature.declaration
     assert "loi n°2017-07" in signature.declaration
     # The fingerprint is that of the snapshot as stored, and of the filing when the code
@@ -253,7 +254,7 @@ def test_a_used_code_cannot_sign_twice(applicant, ready, entrepreneur):
 
     assert response["Location"] == ready.get_absolute_url()
     with pytest.raises(FilingError):
-        drafting.confirm_signature(application_id=ready.pk, user=entrepreneur, code=code,
+        signing.confirm_signature(application_id=ready.pk, user=entrepreneur, code=code,
                                    ip_address=PUBLIC_IP)
     assert FilingSignature.objects.filter(application=ready).count() == 1
 
@@ -267,13 +268,13 @@ def test_without_a_code_requested_there_is_nothing_to_confirm(applicant, ready):
 def test_codes_are_not_sent_again_within_a_minute_nor_without_limit(applicant, ready):
     request_code(applicant, ready)
     with pytest.raises(FilingError, match="attendez une minute"):
-        drafting.request_signature_code(application_id=ready.pk, user=ready.owner)
+        signing.request_signature_code(application_id=ready.pk, user=ready.owner)
     _a_minute_later(ready)
-    for _ in range(drafting.SIGNATURE_CODES_PER_DAY - 1):
-        drafting.request_signature_code(application_id=ready.pk, user=ready.owner)
+    for _ in range(signing.SIGNATURE_CODES_PER_DAY - 1):
+        signing.request_signature_code(application_id=ready.pk, user=ready.owner)
         _a_minute_later(ready)
     with pytest.raises(FilingError, match="Trop de codes"):
-        drafting.request_signature_code(application_id=ready.pk, user=ready.owner)
+        signing.request_signature_code(application_id=ready.pk, user=ready.owner)
 
 
 def test_a_change_made_behind_the_services_back_still_voids_the_code(applicant, ready):

@@ -24,7 +24,7 @@ from workflows.models import TaskState
 from workflows.services import CheckFailed
 
 from ..conftest import COMPANY_DATA, FOUNDER_DATA
-from ..workflows.helpers import case_of, claim_and_approve, task_of
+from .procedure.helpers import case_of, claim_and_approve, task_of
 
 on_postgresql = pytest.mark.skipif(
     "postgresql" not in connection.settings_dict["ENGINE"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from registry import drafting
+from registry.services import drafting
 
 from ..journeys import pdf_upload
 
