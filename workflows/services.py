@@ -65,8 +65,17 @@ def start_case(*, definition_code: str, subject: procedures.WorkflowSubject,
                actor=None) -> Case:
     """Open a case on the latest published version and make its first steps ready.
 
-    Steps whose condition does not hold for the subject get no task at all.
+    Steps whose condition does not hold for the subject get no task at all. The subject
+    must be of the model its procedure registered.
     """
+    try:
+        procedure = procedures.get(definition_code)
+    except LookupError as error:
+        raise WorkflowError(_("La procédure « %(code)s » n'est pas enregistrée.")
+                            % {"code": definition_code}) from error
+    if not isinstance(subject, procedure.subject_model):
+        raise TypeError(f"'{definition_code}' runs on {procedure.subject_model.__name__}, "
+                        f"not {type(subject).__name__}")
     definition = latest_definition(definition_code)
     case = Case.objects.create(
         definition=definition,

@@ -14,10 +14,8 @@ from workflows import selectors
 from workflows import services as engine
 from workflows.models import AuditEvent, Case, StepKind, Task, TaskState
 
-from .toy.apps import TOY_DEFINITION_FILE, TOY_PROCEDURE
+from .toy.apps import TOY_PROCEDURE
 from .toy.models import Category, Permit
-
-__all__ = ["TOY_DEFINITION_FILE", "TOY_PROCEDURE"]
 
 # The toy procedure, in definition order.
 STEPS = ("intake", "inspection", "licence", "hygiene", "signature")

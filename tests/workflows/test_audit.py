@@ -1,4 +1,5 @@
-"""The tamper-evident audit trail: one chained event per transition, verify() finds breaks."""
+"""The tamper-evident audit trail: one chained event per transition, verify() finds breaks,
+and `manage.py audit verify` says so."""
 
 from __future__ import annotations
 
@@ -6,26 +7,32 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
-from registry import services as registry_services
-from registry.models import ApplicationState
 from workflows import audit
 from workflows import services as engine
-from workflows.models import AuditChainHead, AuditEvent, Desk, TaskState
+from workflows.models import AuditChainHead, AuditEvent, CaseState, Desk, TaskState
 
-from .helpers import AUTOMATIC_STEPS, MANUAL_STEPS, advance_until, case_of, complete, task_of
+from .helpers import (
+    AUTOMATIC_STEPS,
+    MANUAL_STEPS,
+    claim_and_approve,
+    claim_and_return,
+    complete,
+    resume,
+    task_of,
+)
 
 
 @pytest.fixture
-def completed(submitted, clerks):
-    """A filing taken through all seven steps, certificate issued."""
-    case = case_of(submitted)
-    complete(case, clerks, certificate=True)
-    submitted.refresh_from_db()
+def completed(permit, case, clerks):
+    """A food permit taken through all five steps."""
+    complete(case, clerks)
+    permit.refresh_from_db()
     case.refresh_from_db()
-    return submitted, case
+    return permit, case
 
 
 def _sql(statement: str, params: list) -> None:
@@ -34,8 +41,9 @@ def _sql(statement: str, params: list) -> None:
 
 
 def test_the_chain_of_a_full_run_verifies(completed):
-    application, _case = completed
-    assert application.state == ApplicationState.REGISTERED
+    permit, case = completed
+    assert case.state == CaseState.COMPLETED
+    assert permit.completed_at is not None
     assert AuditEvent.objects.count() > 10
     assert audit.verify() is None
 
@@ -51,9 +59,14 @@ def test_events_are_numbered_without_gaps_and_chained(completed):
     assert head.last_hash == events[-1].hash
 
 
+def test_every_event_of_the_run_belongs_to_its_case(completed):
+    _permit, case = completed
+    assert set(AuditEvent.objects.values_list("case_id", flat=True)) == {case.pk}
+
+
 def test_it_reports_an_event_whose_comment_was_altered(completed, clerks):
     approval = AuditEvent.objects.get(
-        object_type="workflows.task", action="approve", actor=clerks["greffe"]
+        object_type="workflows.task", action="approve", actor=clerks["impots"]
     )
     _sql(
         "UPDATE workflows_auditevent SET comment=%s WHERE sequence=%s",
@@ -117,12 +130,16 @@ def test_it_reports_a_deleted_middle_event_as_missing(completed):
     assert audit.verify() == audit.ChainBreak(middle.sequence, "missing")
 
 
+# --- what the run recorded ------------------------------------------------------------------
+
+
 def test_every_approval_wrote_one_approve_event(completed, clerks):
-    _application, case = completed
+    _permit, case = completed
     approvals = AuditEvent.objects.filter(object_type="workflows.task", action="approve")
-    assert approvals.count() == len(MANUAL_STEPS) == 5
-    assert case.tasks.filter(state=TaskState.APPROVED).count() == 7
-    assert {event.actor for event in approvals} == set(clerks.values())
+    assert approvals.count() == len(MANUAL_STEPS) == 4
+    assert case.tasks.filter(state=TaskState.APPROVED).count() == 5
+    assert {event.actor for event in approvals} == {
+        clerks[desk] for desk in ("guichet", "impots", "cnss", "greffier")}
     for event in approvals:
         assert (event.from_state, event.to_state) == (TaskState.CLAIMED, TaskState.APPROVED)
         assert event.case_id == case.pk
@@ -137,7 +154,7 @@ def history_of(task) -> list[tuple[str, str, str]]:
 
 
 def test_each_manual_task_history_reads_ready_claim_approve(completed):
-    _application, case = completed
+    _permit, case = completed
     for step in MANUAL_STEPS:
         assert history_of(task_of(case, step)) == [
             ("ready", "waiting", "ready"),
@@ -147,7 +164,7 @@ def test_each_manual_task_history_reads_ready_claim_approve(completed):
 
 
 def test_each_automatic_task_history_reads_ready_run_passed_without_actor(completed):
-    _application, case = completed
+    _permit, case = completed
     for step in AUTOMATIC_STEPS:
         task = task_of(case, step)
         assert history_of(task) == [
@@ -155,82 +172,88 @@ def test_each_automatic_task_history_reads_ready_run_passed_without_actor(comple
             ("run", "ready", "running"),
             ("check_passed", "running", "approved"),
         ], step
-        assert not AuditEvent.objects.filter(object_id=str(task.pk), action="run",
-                                             actor__isnull=False).exists()
+        assert not AuditEvent.objects.filter(object_id=str(task.pk), action__in=[
+            "run", "check_passed"], actor__isnull=False).exists()
 
 
-def test_the_case_and_the_filing_transitions_are_all_recorded(completed, entrepreneur):
-    application, case = completed
-    case_actions = list(
+def test_the_case_transitions_are_recorded_with_their_actors(completed, applicant, clerks):
+    _permit, case = completed
+    case_events = list(
         AuditEvent.objects.filter(object_type="workflows.case", object_id=str(case.pk))
         .order_by("sequence")
-        .values_list("action", flat=True)
+        .values_list("action", "from_state", "to_state", "actor")
     )
-    assert case_actions == ["start", "complete"]
-    filing = list(
-        AuditEvent.objects.filter(object_type="registry.application", object_id=str(application.pk))
-        .order_by("sequence")
-        .values_list("action", "to_state")
-    )
-    assert filing == [
-        ("create", "draft"),
-        ("submit", "in_review"),
-        ("rccm_number", "in_review"),
-        ("nif", "in_review"),
-        ("employer_number", "in_review"),
-        ("approve", "approved"),
-        ("register", "registered"),
+    assert case_events == [
+        ("start", "", CaseState.RUNNING, applicant.pk),
+        ("complete", CaseState.RUNNING, CaseState.COMPLETED, clerks["greffier"].pk),
     ]
-    identifiers = dict(
-        AuditEvent.objects.filter(object_type="registry.application",
-                                  action__in=["rccm_number", "nif", "employer_number"])
-        .values_list("action", "comment")
-    )
-    assert identifiers == {"rccm_number": application.rccm_number, "nif": "1000428517",
-                           "employer_number": "123456"}
-    assert (
-        AuditEvent.objects.get(
-            object_type="workflows.case", action="start", object_id=str(case.pk)
-        ).actor
-        == entrepreneur
-    )
 
 
-def test_return_and_resubmission_are_recorded(submitted, clerks, entrepreneur):
-    case = case_of(submitted)
-    intake = task_of(case, "intake")
-    engine.claim_task(task_id=intake.pk, user=clerks["guichet"])
-    engine.return_task(task_id=intake.pk, user=clerks["guichet"], comment="Pièce manquante")
-    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+def test_the_intake_ready_event_comes_right_after_the_start(case):
+    events = list(AuditEvent.objects.order_by("sequence").values_list("object_type", "action"))
+    assert events == [("workflows.case", "start"), ("workflows.task", "ready")]
+
+
+def test_return_and_resumption_are_recorded(case, clerks, applicant):
+    claim_and_return(case, "intake", clerks["guichet"], "Pièce manquante")
+    resume(case, applicant)
 
     actions = list(
         AuditEvent.objects.filter(case=case)
         .order_by("sequence")
         .values_list("object_type", "action")
     )
-    assert ("workflows.task", "return") in actions
-    assert ("workflows.case", "suspend") in actions
-    assert ("workflows.case", "resume") in actions
-    assert ("workflows.task", "reopen") in actions
+    assert actions[-4:] == [
+        ("workflows.task", "return"),
+        ("workflows.case", "suspend"),
+        ("workflows.case", "resume"),
+        ("workflows.task", "reopen"),
+    ]
     returned = AuditEvent.objects.get(object_type="workflows.task", action="return")
     assert returned.comment == "Pièce manquante"
     assert returned.actor == clerks["guichet"]
+    reopened = AuditEvent.objects.get(object_type="workflows.task", action="reopen")
+    assert (reopened.from_state, reopened.to_state) == (TaskState.RETURNED, TaskState.READY)
+    assert reopened.actor == applicant
     assert audit.verify() is None
 
 
-def test_a_second_return_while_suspended_is_recorded_and_the_chain_verifies(submitted, clerks):
-    case = case_of(submitted)
-    advance_until(case, "tax", clerks)
-    for step, desk in (("tax", "impots"), ("social_security", "cnss")):
-        task = task_of(case, step)
-        engine.claim_task(task_id=task.pk, user=clerks[desk])
-        engine.return_task(task_id=task.pk, user=clerks[desk], comment=f"À corriger ({step})",
-                           fields=["people"])
+def test_a_second_return_while_suspended_is_recorded_and_the_chain_verifies(case, clerks):
+    claim_and_approve(case, "intake", clerks["guichet"])
+    for step, desk in (("licence", "impots"), ("hygiene", "cnss")):
+        claim_and_return(case, step, clerks[desk], f"À corriger ({step})", ["premises"])
 
     assert AuditEvent.objects.filter(object_type="workflows.task", action="return").count() == 2
-    assert AuditEvent.objects.filter(object_type="registry.application",
-                                     action="request_correction").count() == 2
+    assert AuditEvent.objects.filter(object_type="workflows.case", action="suspend").count() == 1
     assert audit.verify() is None
+
+
+def test_a_rejection_records_the_cancelled_tasks_after_the_case(case, clerks):
+    intake = task_of(case, "intake")
+    engine.claim_task(task_id=intake.pk, user=clerks["guichet"])
+    engine.reject_task(task_id=intake.pk, user=clerks["guichet"], comment="Non")
+
+    tail = list(AuditEvent.objects.order_by("sequence").values_list("object_type", "action"))[-6:]
+    assert tail == [("workflows.task", "reject"), ("workflows.case", "reject")] + [
+        ("workflows.task", "cancel")] * 4
+    assert AuditEvent.objects.get(object_type="workflows.case", action="reject").comment == "Non"
+
+
+def test_a_decision_refused_midway_records_nothing(case, clerks):
+    """A failed approval (bad desk field) leaves no event behind, even a partial one."""
+    claim_and_approve(case, "intake", clerks["guichet"])
+    licence = task_of(case, "licence")
+    engine.claim_task(task_id=licence.pk, user=clerks["impots"])
+    before = list(AuditEvent.objects.values_list("sequence", flat=True))
+
+    with pytest.raises(engine.WorkflowError):
+        engine.approve_task(task_id=licence.pk, user=clerks["impots"], data={})
+
+    assert list(AuditEvent.objects.values_list("sequence", flat=True)) == before
+    assert audit.verify() is None
+
+
+# --- the hash itself ------------------------------------------------------------------------
 
 
 def _event(**fields) -> AuditEvent:
@@ -269,8 +292,38 @@ def test_the_hash_covers_every_recorded_field():
         assert audit._event_hash(_event(**({"at": at} | {field: value}))) != reference, field
 
 
+def test_the_hash_is_stable_for_the_same_event():
+    at = timezone.now()
+    assert audit._event_hash(_event(at=at)) == audit._event_hash(_event(at=at))
+    assert len(audit._event_hash(_event(at=at))) == 64
+
+
 def test_record_refuses_to_run_outside_a_transaction():
     # No database fixture: not in a transaction, and no query may run before the refusal.
     assert not transaction.get_connection().in_atomic_block
     with pytest.raises(RuntimeError, match="inside the transaction"):
         audit.record(obj=Desk(code="x", name="x"), action="touch")
+
+
+# --- manage.py audit verify ---------------------------------------------------------------
+
+
+def test_audit_verify_says_the_chain_is_intact(completed, capsys):
+    call_command("audit", "verify")
+    assert f"audit chain intact: {AuditEvent.objects.count()} events" in capsys.readouterr().out
+
+
+def test_audit_verify_fails_and_names_a_row_changed_with_raw_sql(case):
+    call_command("audit", "verify")
+    target = AuditEvent.objects.order_by("sequence")[1]
+    _sql("UPDATE workflows_auditevent SET to_state = %s WHERE sequence = %s",
+         ["approved", target.sequence])
+    with pytest.raises(CommandError, match=f"event #{target.sequence}: altered"):
+        call_command("audit", "verify")
+
+
+def test_audit_verify_names_a_deleted_row_as_missing(completed):
+    target = AuditEvent.objects.order_by("sequence")[3]
+    _sql("DELETE FROM workflows_auditevent WHERE sequence=%s", [target.sequence])
+    with pytest.raises(CommandError, match=f"event #{target.sequence}: missing"):
+        call_command("audit", "verify")

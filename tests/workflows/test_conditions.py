@@ -1,42 +1,92 @@
-"""Conditional steps (`when`): a step whose condition fails for the subject gets no task,
-and the steps after it go on as if it were done."""
+"""Conditional steps (`when`): a step whose condition fails for the subject's facts gets no
+task, and the steps after it go on as if it were done."""
 
 from __future__ import annotations
 
 import copy
-import re
 
 import pytest
 
-from registry import services as registry_services
-from registry.models import Application, ApplicationState, Company
-from workflows import services as engine
-from workflows.definitions import publish
+from workflows.definitions import applies, publish
 from workflows.models import CaseState, Task, TaskState
 
-from .helpers import advance_until, case_of, claim_and_approve, complete, states, task_of
+from .helpers import advance_until, claim_and_approve, complete, make_permit, start, states, task_of
+from .toy.models import Category, Permit
 
 CONDITIONAL_SPEC = {
-    "code": "test_conditional",
+    "code": "toy_conditional",
     "title": "Procédure avec une étape conditionnelle",
-    "facts": {"legal_form": ["EI", "SARL", "SA"]},
+    "facts": {"category": ["standard", "food"]},
     "steps": [
         {"id": "intake", "title": "Recevabilité", "desk": "guichet"},
-        {"id": "staff", "title": "Personnel", "desk": "cnss", "after": ["intake"],
-         "when": {"legal_form": ["SA"]}},
-        {"id": "close", "title": "Clôture", "desk": "greffier", "after": ["intake", "staff"]},
+        {"id": "hygiene", "title": "Hygiène", "desk": "cnss", "after": ["intake"],
+         "when": {"category": ["food"]}},
+        {"id": "close", "title": "Clôture", "desk": "greffier", "after": ["intake", "hygiene"]},
     ],
 }
 
 
-def test_a_step_whose_condition_fails_gets_no_task_and_the_next_step_still_runs(draft, clerks):
-    publish(CONDITIONAL_SPEC)
-    assert draft.workflow_facts() == {"legal_form": "SARL"}
+# --- the toy procedure: hygiene for food permits only --------------------------------------
 
-    case = engine.start_case(definition_code="test_conditional", subject=draft)
+
+def test_a_standard_permit_gets_no_hygiene_task(standard_permit, standard_case):
+    assert standard_permit.workflow_facts() == {"category": "standard"}
+    assert "hygiene" not in states(standard_case)
+    assert set(states(standard_case)) == {"intake", "inspection", "licence", "signature"}
+    assert not Task.objects.filter(case=standard_case, step_id="hygiene").exists()
+
+
+def test_for_a_standard_permit_the_signature_is_ready_after_the_licence_alone(
+    standard_case, clerks
+):
+    advance_until(standard_case, "licence", clerks)
+    assert states(standard_case)["licence"] == TaskState.READY
+    assert states(standard_case)["signature"] == TaskState.WAITING
+
+    claim_and_approve(standard_case, "licence", clerks["impots"])
+
+    assert states(standard_case)["signature"] == TaskState.READY
+
+
+def test_a_standard_permit_completes_without_the_hygiene_desk(standard_permit, standard_case,
+                                                              clerks):
+    complete(standard_case, clerks)
+
+    standard_case.refresh_from_db()
+    standard_permit.refresh_from_db()
+    assert standard_case.state == CaseState.COMPLETED
+    assert standard_permit.approved_steps == ["intake", "inspection", "licence", "signature"]
+    assert standard_permit.completed_at is not None
+    assert not Task.objects.filter(desk__code="cnss").exists()
+
+
+def test_a_food_permit_gets_its_hygiene_task_and_it_is_waited_for(case, clerks):
+    assert task_of(case, "hygiene").state == TaskState.WAITING
+    advance_until(case, "licence", clerks)
+    claim_and_approve(case, "licence", clerks["impots"])
+    assert states(case)["signature"] == TaskState.WAITING
+    claim_and_approve(case, "hygiene", clerks["cnss"])
+    assert states(case)["signature"] == TaskState.READY
+
+
+def test_the_facts_are_read_once_at_the_start(standard_permit, standard_case, clerks):
+    Permit.objects.filter(pk=standard_permit.pk).update(category=Category.FOOD)
+    advance_until(standard_case, "licence", clerks)
+    claim_and_approve(standard_case, "licence", clerks["impots"])
+    assert "hygiene" not in states(standard_case)
+    assert states(standard_case)["signature"] == TaskState.READY
+
+
+# --- conditions in general ------------------------------------------------------------------
+
+
+def test_a_step_whose_condition_fails_gets_no_task_and_the_next_step_still_runs(clerks):
+    publish(CONDITIONAL_SPEC)
+    permit = make_permit(category=Category.STANDARD)
+
+    case = start(permit, code="toy_conditional")
 
     assert states(case) == {"intake": TaskState.READY, "close": TaskState.WAITING}
-    assert not Task.objects.filter(case=case, step_id="staff").exists()
     claim_and_approve(case, "intake", clerks["guichet"])
     assert states(case) == {"intake": TaskState.APPROVED, "close": TaskState.READY}
     claim_and_approve(case, "close", clerks["greffier"])
@@ -44,91 +94,88 @@ def test_a_step_whose_condition_fails_gets_no_task_and_the_next_step_still_runs(
     assert case.state == CaseState.COMPLETED
 
 
-def test_a_step_whose_condition_holds_gets_its_task_and_is_waited_for(draft, clerks):
+def test_a_step_whose_condition_holds_gets_its_task_and_is_waited_for(clerks):
     publish(CONDITIONAL_SPEC)
-    Application.objects.filter(pk=draft.pk).update(legal_form="SA")
-    draft.refresh_from_db()
-
-    case = engine.start_case(definition_code="test_conditional", subject=draft)
+    case = start(make_permit(category=Category.FOOD), code="toy_conditional")
 
     claim_and_approve(case, "intake", clerks["guichet"])
     assert states(case) == {
         "intake": TaskState.APPROVED,
-        "staff": TaskState.READY,
+        "hygiene": TaskState.READY,
         "close": TaskState.WAITING,
     }
-    claim_and_approve(case, "staff", clerks["cnss"])
+    claim_and_approve(case, "hygiene", clerks["cnss"])
     assert states(case)["close"] == TaskState.READY
 
 
-def test_a_step_after_a_skipped_step_still_waits_for_the_skipped_steps_prerequisites(
-    draft, clerks
-):
+def test_a_step_after_a_skipped_step_still_waits_for_the_skipped_steps_prerequisites(clerks):
     spec = copy.deepcopy(CONDITIONAL_SPEC)
-    spec["code"] = "test_conditional_chain"
-    spec["steps"][2]["after"] = ["staff"]  # staff itself comes after intake
+    spec["code"] = "toy_conditional_chain"
+    spec["steps"][2]["after"] = ["hygiene"]  # hygiene itself comes after intake
     publish(spec)
 
-    case = engine.start_case(definition_code="test_conditional_chain", subject=draft)
+    case = start(make_permit(category=Category.STANDARD), code="toy_conditional_chain")
 
     assert states(case) == {"intake": TaskState.READY, "close": TaskState.WAITING}
     claim_and_approve(case, "intake", clerks["guichet"])
     assert states(case)["close"] == TaskState.READY
 
 
-def test_a_subject_without_facts_skips_every_conditional_step(draft, clerks, monkeypatch):
-    publish(CONDITIONAL_SPEC)
-    monkeypatch.delattr(Application, "workflow_facts")
+def test_a_chain_of_skipped_steps_is_done_once_its_first_prerequisite_is(clerks):
+    publish({
+        "code": "toy_skipped_chain",
+        "title": "Deux étapes sautées à la suite",
+        "facts": {"category": ["standard", "food"]},
+        "steps": [
+            {"id": "intake", "desk": "guichet"},
+            {"id": "a", "desk": "cnss", "after": ["intake"], "when": {"category": ["food"]}},
+            {"id": "b", "desk": "cnss", "after": ["a"], "when": {"category": ["food"]}},
+            {"id": "close", "desk": "greffier", "after": ["b"]},
+        ],
+    })
+    case = start(make_permit(category=Category.STANDARD), code="toy_skipped_chain")
+    assert states(case) == {"intake": TaskState.READY, "close": TaskState.WAITING}
+    claim_and_approve(case, "intake", clerks["guichet"])
+    assert states(case)["close"] == TaskState.READY
 
-    case = engine.start_case(definition_code="test_conditional", subject=draft)
+
+def test_a_subject_whose_facts_lack_the_fact_skips_the_conditional_step(db, monkeypatch):
+    publish(CONDITIONAL_SPEC)
+    monkeypatch.setattr(Permit, "workflow_facts", lambda self: {})
+
+    case = start(make_permit(category=Category.FOOD), code="toy_conditional")
 
     assert states(case) == {"intake": TaskState.READY, "close": TaskState.WAITING}
 
 
-# --- the shipped procedure for an individual trader (EI) ---------------------------------
-
-
-@pytest.fixture
-def ei_filing(draft, entrepreneur):
-    """A filing turned into an EI (the form does not offer it yet), then submitted."""
-    Application.objects.filter(pk=draft.pk).update(legal_form="EI")
-    return registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
-
-
-def test_an_ei_gets_no_social_security_task(ei_filing):
-    case = case_of(ei_filing)
-    assert "social_security" not in states(case)
-    assert set(states(case)) == {
-        "intake", "name_check", "screening", "registry", "tax", "registrar",
-    }
-
-
-def test_for_an_ei_the_registrar_is_ready_after_tax_alone(ei_filing, clerks):
-    case = case_of(ei_filing)
-    advance_until(case, "tax", clerks)
-    assert states(case)["tax"] == TaskState.READY
-    assert states(case)["registrar"] == TaskState.WAITING
-
-    claim_and_approve(case, "tax", clerks["impots"])
-
-    assert states(case)["registrar"] == TaskState.READY
-
-
-def test_an_ei_is_registered_with_a_nif_and_no_employer_number(ei_filing, clerks):
-    case = case_of(ei_filing)
-    complete(case, clerks)
-
+def test_a_skipped_last_step_lets_the_case_complete_on_the_others(clerks):
+    publish({
+        "code": "toy_skipped_last",
+        "title": "Dernière étape sautée",
+        "facts": {"category": ["standard", "food"]},
+        "steps": [
+            {"id": "intake", "desk": "guichet"},
+            {"id": "hygiene", "desk": "cnss", "after": ["intake"],
+             "when": {"category": ["food"]}},
+        ],
+    })
+    case = start(make_permit(category=Category.STANDARD), code="toy_skipped_last")
+    claim_and_approve(case, "intake", clerks["guichet"])
     case.refresh_from_db()
-    ei_filing.refresh_from_db()
     assert case.state == CaseState.COMPLETED
-    assert ei_filing.state == ApplicationState.APPROVED
-    company = Company.objects.get(application=ei_filing)
-    assert company.nif == "1000428517"
-    assert company.employer_number == ""
-    # RCCM letter A: a natural-person trader.
-    assert re.match(r"^TG-LOM-\d{4}-A-\d{5}$", company.rccm_number), company.rccm_number
 
 
-def test_a_sarl_still_gets_its_social_security_task(submitted, clerks):
-    case = case_of(submitted)
-    assert task_of(case, "social_security").state == TaskState.WAITING
+@pytest.mark.parametrize(
+    ("when", "facts", "expected"),
+    [
+        ({}, {}, True),
+        ({"category": ["food"]}, {"category": "food"}, True),
+        ({"category": ["food"]}, {"category": "standard"}, False),
+        ({"category": ["food"]}, {}, False),
+        ({"category": ["food"], "size": ["large"]}, {"category": "food", "size": "large"}, True),
+        ({"category": ["food"], "size": ["large"]}, {"category": "food", "size": "small"}, False),
+    ],
+)
+def test_a_condition_holds_when_every_fact_it_names_has_one_of_its_values(when, facts,
+                                                                           expected):
+    assert applies({"id": "s", "when": when}, facts) is expected

@@ -10,28 +10,29 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from registry import services as registry_services
-from registry.models import ProhibitedPerson
 from workflows import services as engine
 from workflows.models import AuditEvent, Task, TaskState
 from workflows.tasks import scan_overdue_tasks
 
-from .helpers import case_of, claim_and_approve, run_on_commit, task_of
+from .helpers import (
+    claim_and_approve,
+    claim_and_return,
+    make_permit,
+    resume,
+    run_on_commit,
+    start,
+    task_of,
+)
 
 
 def escalation_mails():
-    """The escalation e-mails sent (applicants also get mail when desks approve)."""
+    """The escalation e-mails sent (reassignments also send mail)."""
     return [message for message in mail.outbox if "Échéance dépassée" in message.subject]
 
 
 @pytest.fixture
 def supervisor(make_user):
     return make_user("chef.guichet@cfe.example.tg", desk="guichet", supervisor=True)
-
-
-@pytest.fixture
-def case(submitted):
-    return case_of(submitted)
 
 
 def make_overdue(task, hours: int = 1) -> None:
@@ -58,6 +59,7 @@ def test_an_overdue_task_is_escalated_once(case, supervisor, clerks):
     assert (event.from_state, event.to_state) == (TaskState.READY, TaskState.READY)
     assert event.comment == "Échéance dépassée"
     assert event.case_id == case.pk
+    assert event.actor is None
 
 
 def test_the_desk_supervisor_gets_exactly_one_email_in_french(case, supervisor, clerks):
@@ -68,12 +70,13 @@ def test_the_desk_supervisor_gets_exactly_one_email_in_french(case, supervisor, 
         engine.escalate_overdue()
         engine.escalate_overdue()
 
-    assert len(escalation_mails()) == 1  # the clerk of the desk, not supervisor, gets nothing
+    assert len(escalation_mails()) == 1  # the desk's clerk, not supervisor, gets nothing
     message = escalation_mails()[0]
     assert message.to == [supervisor.email]
-    assert message.subject == "Échéance dépassée : Recevabilité du dossier"
-    assert "La tâche « Recevabilité du dossier » du guichet" in message.body
+    assert message.subject == "Échéance dépassée : Réception de la demande"
+    assert "La tâche « Réception de la demande » du guichet" in message.body
     assert "a dépassé son échéance" in message.body
+    assert "Permis Kossi Agbeko" in message.body
     assert settings.SITE_URL + reverse("workflows:task", args=[intake.pk]) in message.body
 
 
@@ -85,7 +88,7 @@ def test_no_email_leaves_before_the_commit(case, supervisor):
     assert escalation_mails() == []
 
 
-def test_only_the_supervisors_of_the_tasks_desk_are_told(case, supervisor, make_user):
+def test_only_the_active_supervisors_of_the_tasks_desk_are_told(case, supervisor, make_user):
     make_user("chef.greffe@cfe.example.tg", desk="greffe", supervisor=True)
     retired = make_user("ancien.chef@cfe.example.tg", desk="guichet", supervisor=True)
     retired.is_active = False
@@ -98,11 +101,22 @@ def test_only_the_supervisors_of_the_tasks_desk_are_told(case, supervisor, make_
     assert [message.to for message in escalation_mails()] == [[supervisor.email]]
 
 
+def test_a_desk_without_supervisor_still_records_the_escalation(case):
+    intake = task_of(case, "intake")
+    make_overdue(intake)
+
+    with run_on_commit():
+        assert engine.escalate_overdue() == [intake.pk]
+
+    assert escalation_mails() == []
+    assert AuditEvent.objects.filter(action="escalate", object_id=str(intake.pk)).count() == 1
+
+
 def test_tasks_not_overdue_waiting_or_decided_are_not_escalated(case, supervisor, clerks):
     intake = claim_and_approve(case, "intake", clerks["guichet"])
     make_overdue(intake, hours=10)  # decided: its deadline no longer runs
-    registry = task_of(case, "registry")  # ready, due in 8 hours
-    waiting = task_of(case, "registrar")
+    licence = task_of(case, "licence")  # ready, due in 8 hours
+    waiting = task_of(case, "signature")
     Task.objects.filter(pk=waiting.pk).update(due_at=timezone.now() - timedelta(hours=1))
 
     with run_on_commit():
@@ -111,8 +125,18 @@ def test_tasks_not_overdue_waiting_or_decided_are_not_escalated(case, supervisor
     assert escalated == []
     assert not AuditEvent.objects.filter(action="escalate").exists()
     assert escalation_mails() == []
-    registry.refresh_from_db()
-    assert registry.escalated_at is None
+    licence.refresh_from_db()
+    assert licence.escalated_at is None
+
+
+def test_returned_and_cancelled_tasks_are_not_escalated(case, clerks, applicant, supervisor):
+    intake = claim_and_return(case, "intake", clerks["guichet"], "Pièce manquante")
+    make_overdue(intake)
+    assert engine.escalate_overdue() == []
+    engine.cancel_case(case_id=case.pk, actor=applicant)
+    make_overdue(intake)
+    assert engine.escalate_overdue() == []
+    assert not AuditEvent.objects.filter(action="escalate").exists()
 
 
 def test_a_claimed_task_past_its_deadline_is_escalated(case, clerks, supervisor):
@@ -129,20 +153,36 @@ def test_a_claimed_task_past_its_deadline_is_escalated(case, clerks, supervisor)
     assert [message.to for message in escalation_mails()] == [[supervisor.email]]
 
 
-def test_a_failed_check_past_its_deadline_is_escalated_to_its_desk(case, clerks, make_user):
+def test_a_failed_check_past_its_deadline_is_escalated_to_its_desk(clerks, make_user):
     greffe_supervisor = make_user("chef.greffe@cfe.example.tg", desk="greffe", supervisor=True)
-    ProhibitedPerson.objects.create(last_name="Agbeko", id_document_number="TG-CNI-123456",
-                                    decision="Jugement n° 12/2024")
+    case = start(make_permit("Bar du Port", check_problem="Extincteur absent."))
     claim_and_approve(case, "intake", clerks["guichet"])
-    screening = task_of(case, "screening")
-    assert screening.state == TaskState.FAILED
-    make_overdue(screening)
+    inspection = task_of(case, "inspection")
+    assert inspection.state == TaskState.FAILED
+    make_overdue(inspection)
 
     with run_on_commit():
-        assert engine.escalate_overdue() == [screening.pk]
+        assert engine.escalate_overdue() == [inspection.pk]
 
     assert [message.to for message in escalation_mails()] == [[greffe_supervisor.email]]
-    assert escalation_mails()[0].subject == "Échéance dépassée : Contrôle des dirigeants"
+    assert escalation_mails()[0].subject == "Échéance dépassée : Inspection des locaux"
+
+
+def test_several_overdue_tasks_are_each_escalated_once_to_their_own_desk(case, clerks,
+                                                                         make_user):
+    impots_chief = make_user("chef.impots@cfe.example.tg", desk="impots", supervisor=True)
+    cnss_chief = make_user("chef.cnss@cfe.example.tg", desk="cnss", supervisor=True)
+    claim_and_approve(case, "intake", clerks["guichet"])
+    licence, hygiene = task_of(case, "licence"), task_of(case, "hygiene")
+    make_overdue(licence, hours=2)
+    make_overdue(hygiene)
+
+    with run_on_commit():
+        escalated = engine.escalate_overdue()
+
+    assert sorted(escalated) == sorted([licence.pk, hygiene.pk])
+    assert sorted(tuple(message.to) for message in escalation_mails()) == sorted(
+        [(impots_chief.email,), (cnss_chief.email,)])
 
 
 def test_the_scan_uses_the_time_it_is_given(case):
@@ -152,13 +192,12 @@ def test_the_scan_uses_the_time_it_is_given(case):
     assert engine.escalate_overdue(now=timezone.now() + timedelta(hours=5)) == [intake.pk]
 
 
-def test_a_reopened_task_can_be_escalated_again(submitted, case, clerks, entrepreneur):
+def test_a_reopened_task_can_be_escalated_again(case, clerks, applicant):
     intake = task_of(case, "intake")
     make_overdue(intake)
     assert engine.escalate_overdue() == [intake.pk]
-    engine.claim_task(task_id=intake.pk, user=clerks["guichet"])
-    engine.return_task(task_id=intake.pk, user=clerks["guichet"], comment="Pièce manquante")
-    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+    claim_and_return(case, "intake", clerks["guichet"], "Pièce manquante")
+    resume(case, applicant)
     intake.refresh_from_db()
     assert intake.escalated_at is None
     make_overdue(intake)
@@ -178,22 +217,16 @@ def test_the_periodic_celery_task_counts_the_escalations(case, supervisor):
 
 
 def test_a_task_decided_while_the_scan_runs_is_not_escalated(
-    transactional_db, make_user, entrepreneur, monkeypatch
+    transactional_db, make_user, monkeypatch
 ):
     """With real commits, each escalation's e-mail goes out before the next task is handled:
     the first e-mail is used to let a clerk approve the second task at that moment."""
     from notifications import services as notification_services
-    from registry.models import Application
-
-    from ..conftest import COMPANY_DATA, FOUNDER_DATA
 
     make_user("chef.guichet@cfe.example.tg", desk="guichet", supervisor=True)
     clerk = make_user("agent@cfe.example.tg", desk="guichet")
-    for name in ("Premier Dossier", "Second Dossier"):
-        draft = registry_services.application_create(
-            owner=entrepreneur, data=dict(COMPANY_DATA, company_name=name),
-            founder=dict(FOUNDER_DATA))
-        registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
+    for holder in ("Premier Dossier", "Second Dossier"):
+        start(make_permit(holder))
     first, second = Task.objects.filter(step_id="intake").order_by("pk")
     Task.objects.filter(pk__in=[first.pk, second.pk]).update(
         due_at=timezone.now() - timedelta(hours=1))
@@ -211,6 +244,6 @@ def test_a_task_decided_while_the_scan_runs_is_not_escalated(
 
     second.refresh_from_db()
     assert second.state == TaskState.APPROVED
-    assert Application.objects.count() == 2
     assert escalated == [first.pk]
     assert len(escalation_mails()) == 1
+    assert not AuditEvent.objects.filter(action="escalate", object_id=str(second.pk)).exists()

@@ -14,6 +14,8 @@ from django.utils import timezone
 from workflows import services as engine
 from workflows.models import AuditEvent, Task
 
+from .helpers import make_permit, start
+
 pytestmark = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
     reason="row locks need PostgreSQL (DATABASE_URL)",
@@ -21,10 +23,11 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_two_scanners_at_once_escalate_an_overdue_task_exactly_once(
-    transactional_db, submitted, make_user
+    transactional_db, make_user
 ):
     make_user("chef.guichet@cfe.example.tg", desk="guichet", supervisor=True)
-    intake = Task.objects.get(case__subject_id=submitted.pk, step_id="intake")
+    case = start(make_permit())
+    intake = Task.objects.get(case=case, step_id="intake")
     Task.objects.filter(pk=intake.pk).update(due_at=timezone.now() - timedelta(hours=1))
     barrier = threading.Barrier(2)
     results: list[list[int]] = []

@@ -4,36 +4,44 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core import mail
 from django.urls import reverse
 
-from registry.models import ProhibitedPerson
 from workflows import services as engine
 from workflows.models import AuditEvent, TaskState
 
-from .helpers import advance_until, case_of, claim_and_approve, event_count, task_of
+from .helpers import (
+    LICENCE_NUMBER,
+    advance_until,
+    claim_and_approve,
+    event_count,
+    make_permit,
+    start,
+    task_of,
+)
 
 
 @pytest.fixture
 def supervisor(make_user):
-    return make_user("cheffe.greffe@cfe.example.tg", desk="greffe", supervisor=True)
+    return make_user("cheffe.impots@cfe.example.tg", desk="impots", supervisor=True)
 
 
 @pytest.fixture
-def colleague(make_user):
-    return make_user("edem@cfe.example.tg", desk="greffe")
+def deputy(make_user):
+    """Another member of the licence desk (impots)."""
+    return make_user("edem@cfe.example.tg", desk="impots")
 
 
 @pytest.fixture
-def registry_task(submitted, clerks):
-    case = case_of(submitted)
-    advance_until(case, "registry", clerks)
-    return task_of(case, "registry")
+def licence(case, clerks):
+    advance_until(case, "licence", clerks)
+    return task_of(case, "licence")
 
 
 @pytest.fixture
-def claimed(registry_task, clerks):
-    engine.claim_task(task_id=registry_task.pk, user=clerks["greffe"])
-    return registry_task
+def claimed(licence, clerks):
+    engine.claim_task(task_id=licence.pk, user=clerks["impots"])
+    return licence
 
 
 def reassign_url(task) -> str:
@@ -41,92 +49,139 @@ def reassign_url(task) -> str:
 
 
 def test_a_supervisor_reassigns_a_claimed_task_to_another_member(
-    claimed, supervisor, colleague, clerks
+    permit, claimed, supervisor, deputy, clerks
 ):
-    engine.reassign_task(task_id=claimed.pk, supervisor=supervisor, to_user=colleague)
+    engine.reassign_task(task_id=claimed.pk, supervisor=supervisor, to_user=deputy)
 
     claimed.refresh_from_db()
     assert claimed.state == TaskState.CLAIMED
-    assert claimed.assignee == colleague
+    assert claimed.assignee == deputy
     event = AuditEvent.objects.get(object_id=str(claimed.pk), object_type="workflows.task",
                                    action="reassign")
     assert event.actor == supervisor
+    assert event.comment == str(deputy)
     assert (event.from_state, event.to_state) == (TaskState.CLAIMED, TaskState.CLAIMED)
     # The new assignee decides; the previous one no longer can.
     with pytest.raises(engine.WorkflowError):
-        engine.approve_task(task_id=claimed.pk, user=clerks["greffe"])
-    engine.approve_task(task_id=claimed.pk, user=colleague)
+        engine.approve_task(task_id=claimed.pk, user=clerks["impots"],
+                            data={"licence_number": "20260042"})
+    engine.approve_task(task_id=claimed.pk, user=deputy, data={"licence_number": "20260042"})
     claimed.refresh_from_db()
+    permit.refresh_from_db()
     assert claimed.state == TaskState.APPROVED
+    assert permit.licence_number == LICENCE_NUMBER
+    assert permit.calls[-1] == ["step_approved", "licence", "edem@cfe.example.tg"]
 
 
-def test_a_supervisor_assigns_a_ready_task_from_the_queue(registry_task, supervisor, colleague):
-    engine.reassign_task(task_id=registry_task.pk, supervisor=supervisor, to_user=colleague)
+def test_the_new_assignee_is_told_by_mail_after_the_commit(claimed, supervisor, deputy,
+                                                           django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        engine.reassign_task(task_id=claimed.pk, supervisor=supervisor, to_user=deputy)
 
-    registry_task.refresh_from_db()
-    assert registry_task.state == TaskState.CLAIMED
-    assert registry_task.assignee == colleague
+    sent = [message for message in mail.outbox if deputy.email in message.to]
+    assert len(sent) == 1
+    assert "Attribution du numéro de licence" in sent[0].subject + sent[0].body
+    assert reverse("workflows:task", args=[claimed.pk]) in sent[0].body
 
 
-def test_a_supervisor_assigns_a_failed_check(submitted, clerks, supervisor, colleague):
-    ProhibitedPerson.objects.create(last_name="Agbeko", id_document_number="TG-CNI-123456",
-                                    decision="Jugement n° 12/2024")
-    case = case_of(submitted)
+def test_a_supervisor_assigns_a_ready_task_from_the_queue(licence, supervisor, deputy):
+    engine.reassign_task(task_id=licence.pk, supervisor=supervisor, to_user=deputy)
+
+    licence.refresh_from_db()
+    assert licence.state == TaskState.CLAIMED
+    assert licence.assignee == deputy
+
+
+def test_a_supervisor_may_take_the_task_for_themselves(licence, supervisor):
+    engine.reassign_task(task_id=licence.pk, supervisor=supervisor, to_user=supervisor)
+    licence.refresh_from_db()
+    assert licence.assignee == supervisor
+
+
+def test_a_supervisor_assigns_a_failed_check(clerks, make_user):
+    greffe_chief = make_user("chef.greffe@cfe.example.tg", desk="greffe", supervisor=True)
+    greffe_deputy = make_user("akou@cfe.example.tg", desk="greffe")
+    case = start(make_permit("Bar du Port", check_problem="Extincteur absent."))
     claim_and_approve(case, "intake", clerks["guichet"])
-    screening = task_of(case, "screening")
-    assert screening.state == TaskState.FAILED
+    inspection = task_of(case, "inspection")
+    assert inspection.state == TaskState.FAILED
 
-    engine.reassign_task(task_id=screening.pk, supervisor=supervisor, to_user=colleague)
+    engine.reassign_task(task_id=inspection.pk, supervisor=greffe_chief, to_user=greffe_deputy)
 
-    screening.refresh_from_db()
-    assert screening.state == TaskState.CLAIMED
-    assert screening.assignee == colleague
+    inspection.refresh_from_db()
+    assert inspection.state == TaskState.CLAIMED
+    assert inspection.assignee == greffe_deputy
+    assert inspection.error == "Extincteur absent."
 
 
-def test_a_member_who_is_not_supervisor_cannot_reassign(claimed, clerks, colleague):
+def test_an_automatic_check_that_has_not_run_cannot_be_assigned(case, clerks, make_user):
+    greffe_chief = make_user("chef.greffe@cfe.example.tg", desk="greffe", supervisor=True)
+    claim_and_approve(case, "intake", clerks["guichet"], on_commit=False)
+    inspection = task_of(case, "inspection")
+
+    with pytest.raises(engine.WorkflowError, match="contrôle automatique est en cours"):
+        engine.reassign_task(task_id=inspection.pk, supervisor=greffe_chief,
+                             to_user=clerks["greffe"])
+
+    inspection.refresh_from_db()
+    assert inspection.state == TaskState.READY
+    assert inspection.assignee is None
+
+
+def test_a_member_who_is_not_supervisor_cannot_reassign(claimed, clerks, deputy):
     before = event_count()
     with pytest.raises(engine.WorkflowError, match="Seul un superviseur du guichet"):
-        engine.reassign_task(task_id=claimed.pk, supervisor=clerks["greffe"], to_user=colleague)
+        engine.reassign_task(task_id=claimed.pk, supervisor=clerks["impots"], to_user=deputy)
 
     claimed.refresh_from_db()
-    assert claimed.assignee == clerks["greffe"]
+    assert claimed.assignee == clerks["impots"]
     assert event_count() == before
 
 
-def test_a_supervisor_of_another_desk_cannot_reassign(claimed, make_user, colleague, clerks):
+def test_a_supervisor_of_another_desk_cannot_reassign(claimed, make_user, deputy, clerks):
     other_supervisor = make_user("chef.guichet@cfe.example.tg", desk="guichet", supervisor=True)
     with pytest.raises(engine.WorkflowError, match="Seul un superviseur du guichet"):
-        engine.reassign_task(task_id=claimed.pk, supervisor=other_supervisor, to_user=colleague)
+        engine.reassign_task(task_id=claimed.pk, supervisor=other_supervisor, to_user=deputy)
     claimed.refresh_from_db()
-    assert claimed.assignee == clerks["greffe"]
+    assert claimed.assignee == clerks["impots"]
 
 
 def test_the_new_assignee_must_belong_to_the_desk(claimed, supervisor, clerks):
     before = event_count()
     with pytest.raises(engine.WorkflowError, match="n'appartient pas au guichet"):
-        engine.reassign_task(task_id=claimed.pk, supervisor=supervisor, to_user=clerks["impots"])
+        engine.reassign_task(task_id=claimed.pk, supervisor=supervisor, to_user=clerks["cnss"])
 
     claimed.refresh_from_db()
-    assert claimed.assignee == clerks["greffe"]
+    assert claimed.assignee == clerks["impots"]
     assert event_count() == before
 
 
-def test_a_decided_task_cannot_be_reassigned(claimed, supervisor, colleague, clerks):
-    engine.approve_task(task_id=claimed.pk, user=clerks["greffe"])
+def test_a_decided_task_cannot_be_reassigned(claimed, supervisor, deputy, clerks):
+    engine.approve_task(task_id=claimed.pk, user=clerks["impots"],
+                        data={"licence_number": "20260042"})
     with pytest.raises(engine.WorkflowError, match="n'est plus ouverte"):
-        engine.reassign_task(task_id=claimed.pk, supervisor=supervisor, to_user=colleague)
+        engine.reassign_task(task_id=claimed.pk, supervisor=supervisor, to_user=deputy)
     claimed.refresh_from_db()
     assert claimed.state == TaskState.APPROVED
-    assert claimed.assignee == clerks["greffe"]
+    assert claimed.assignee == clerks["impots"]
 
 
-def test_a_waiting_task_cannot_be_reassigned(submitted, supervisor, colleague):
-    registry = task_of(case_of(submitted), "registry")
+def test_a_waiting_task_cannot_be_reassigned(case, supervisor, deputy):
+    licence = task_of(case, "licence")
+    with pytest.raises(engine.WorkflowError, match="n'est plus ouverte"):
+        engine.reassign_task(task_id=licence.pk, supervisor=supervisor, to_user=deputy)
+    licence.refresh_from_db()
+    assert licence.state == TaskState.WAITING
+    assert licence.assignee is None
+
+
+def test_a_cancelled_task_cannot_be_reassigned(licence, supervisor, deputy, applicant):
+    engine.cancel_case(case_id=licence.case_id, actor=applicant)
     with pytest.raises(engine.WorkflowError):
-        engine.reassign_task(task_id=registry.pk, supervisor=supervisor, to_user=colleague)
-    registry.refresh_from_db()
-    assert registry.state == TaskState.WAITING
-    assert registry.assignee is None
+        engine.reassign_task(task_id=licence.pk, supervisor=supervisor, to_user=deputy)
+    licence.refresh_from_db()
+    assert licence.state == TaskState.CANCELLED
+    assert licence.assignee is None
 
 
 # --- through the view ---------------------------------------------------------------------
@@ -137,7 +192,7 @@ def messages_of(response) -> list[tuple[str, str]]:
 
 
 def test_the_task_page_offers_reassignment_to_a_supervisor_only(
-    client, claimed, supervisor, clerks
+    client, claimed, supervisor, clerks, deputy
 ):
     page = client.get(reverse("workflows:task", args=[claimed.pk]))  # anonymous: login
     assert page.status_code == 302
@@ -145,38 +200,49 @@ def test_the_task_page_offers_reassignment_to_a_supervisor_only(
     client.force_login(supervisor)
     page = client.get(reverse("workflows:task", args=[claimed.pk]))
     assert page.context["reassign_form"] is not None
+    assert set(page.context["reassign_form"].fields["assignee"].queryset) == {
+        clerks["impots"], supervisor, deputy}
     assert reassign_url(claimed) in page.content.decode()
 
-    client.force_login(clerks["greffe"])
+    client.force_login(clerks["impots"])
     page = client.get(reverse("workflows:task", args=[claimed.pk]))
     assert page.context["reassign_form"] is None
     assert reassign_url(claimed) not in page.content.decode()
 
 
-def test_a_supervisor_reassigns_through_the_view(client, claimed, supervisor, colleague):
+def test_the_task_page_offers_no_reassignment_of_a_decided_task(client, claimed, supervisor,
+                                                                clerks):
+    engine.approve_task(task_id=claimed.pk, user=clerks["impots"],
+                        data={"licence_number": "20260042"})
+    client.force_login(supervisor)
+    page = client.get(reverse("workflows:task", args=[claimed.pk]))
+    assert page.context["reassign_form"] is None
+
+
+def test_a_supervisor_reassigns_through_the_view(client, claimed, supervisor, deputy):
     client.force_login(supervisor)
 
-    response = client.post(reassign_url(claimed), {"assignee": colleague.pk})
+    response = client.post(reassign_url(claimed), {"assignee": deputy.pk})
 
     assert response.status_code == 302
     assert response.url == reverse("workflows:task", args=[claimed.pk])
     assert ("success", "Tâche réattribuée.") in messages_of(response)
     claimed.refresh_from_db()
-    assert claimed.assignee == colleague
+    assert claimed.assignee == deputy
     assert claimed.state == TaskState.CLAIMED
 
 
-def test_a_non_supervisor_posting_a_reassignment_is_refused(client, claimed, clerks, colleague):
-    client.force_login(clerks["greffe"])
+def test_a_non_supervisor_posting_a_reassignment_is_refused(client, claimed, clerks, deputy):
+    client.force_login(clerks["impots"])
 
-    response = client.post(reassign_url(claimed), {"assignee": colleague.pk})
+    response = client.post(reassign_url(claimed), {"assignee": deputy.pk})
 
     assert response.status_code == 302
     assert messages_of(response) == [
         ("error", "Seul un superviseur du guichet peut réattribuer une tâche.")
     ]
     claimed.refresh_from_db()
-    assert claimed.assignee == clerks["greffe"]
+    assert claimed.assignee == clerks["impots"]
 
 
 def test_reassigning_through_the_view_to_someone_outside_the_desk_is_refused(
@@ -184,8 +250,8 @@ def test_reassigning_through_the_view_to_someone_outside_the_desk_is_refused(
 ):
     client.force_login(supervisor)
 
-    response = client.post(reassign_url(claimed), {"assignee": clerks["impots"].pk})
+    response = client.post(reassign_url(claimed), {"assignee": clerks["cnss"].pk})
 
     assert messages_of(response) == [("error", "Choisissez un agent du guichet.")]
     claimed.refresh_from_db()
-    assert claimed.assignee == clerks["greffe"]
+    assert claimed.assignee == clerks["impots"]
