@@ -1,17 +1,26 @@
 # make run: set up and serve the demo on http://127.0.0.1:8000 (SQLite, eager Celery).
 # make test: set up and run the whole test suite.
+# The settings are production's unless told otherwise (README, "Settings"): the targets that
+# run the project on this machine switch development on with DJANGO_DEBUG=1; the tests use
+# config.settings_test.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-12)
+LOCKS := requirements.lock requirements-test.lock
+STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | sha256sum | cut -c1-12)
 
-.PHONY: setup run test lint messages migrate demo worker clean bench bench-engine bench-names bench-certificates catalogues
+.PHONY: setup run test lint messages migrate demo worker beat clean bench bench-engine bench-names bench-certificates catalogues
 
-$(STAMP): requirements.lock
+# This machine gets the runtime and the test tools; the Docker image the runtime only.
+$(STAMP): $(LOCKS)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.lock
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+migrate demo run worker beat catalogues bench-engine bench-names bench-certificates: \
+  export DJANGO_DEBUG = 1
+test: export DJANGO_SETTINGS_MODULE = config.settings_test
 
 setup: $(STAMP) messages
 
@@ -31,6 +40,7 @@ demo: migrate
 	$(PY) manage.py seed_demo
 
 test: setup
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
 
@@ -40,8 +50,11 @@ lint: setup
 worker: setup
 	$(VENV)/bin/celery -A config worker --loglevel INFO
 
+beat: setup
+	$(VENV)/bin/celery -A config beat --loglevel INFO --schedule var/celerybeat-schedule
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) db.sqlite3 media staticfiles .import_linter_cache
 
 # Benchmarks (PostgreSQL on this machine by default; see tests/bench/).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/guichet_bench

@@ -1,7 +1,12 @@
-"""Settings, read from the environment.
+"""Settings, read from the environment; with nothing set they are production's.
 
-With nothing set, the project runs on its embedded defaults: SQLite, Celery tasks run
-eagerly, e-mail printed on the console, files on disk. The README lists every variable.
+They fail closed: without DJANGO_DEBUG=1, startup refuses unless DJANGO_SECRET_KEY,
+DATABASE_URL and CELERY_BROKER_URL are set, and the development conveniences stay off.
+DJANGO_DEBUG=1 (`make run` sets it) is the one switch for development: DEBUG, a
+development secret key, SQLite and eager Celery when no database or broker is named, e-mail
+on the console, a development seal created under var/signing, http links and cookies, and
+the demo's second-factor code when DEMO_MFA_BYPASS_CODE is set. The test suite switches it
+on in config/settings_test.py. The README lists every variable.
 """
 
 from __future__ import annotations
@@ -27,13 +32,23 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# The development switch: off unless set, so a missing variable never means development.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-8f3c2a"
+# Production names its key, database and broker; development has stand-ins for them.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
+    "dev-only-insecure-key-do-not-use-in-production-8f3c2a" if DEBUG else "")
+_database_url = os.environ.get("DATABASE_URL") or (
+    f"sqlite:///{BASE_DIR / 'db.sqlite3'}" if DEBUG else "")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or ("memory://" if DEBUG else "")
+_unset = [name for name, value in [("DJANGO_SECRET_KEY", SECRET_KEY),
+                                   ("DATABASE_URL", _database_url),
+                                   ("CELERY_BROKER_URL", CELERY_BROKER_URL)] if not value]
+if _unset:
+    raise ImproperlyConfigured(
+        f"Set {', '.join(_unset)}: production settings have no default for them "
+        "(for development, set DJANGO_DEBUG=1; see the README)."
+    )
 
 # Reverse proxies in front of the site (0: clients connect directly). The signature of a
 # filing records the client's address, read from X-Forwarded-For behind that many proxies.
@@ -97,7 +112,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        _database_url,
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
@@ -133,7 +148,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Guichet unique des entreprises"
 # Desk members must have an authenticator app before they reach the back office.
 STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", True)
-# Demo only (`make run` sets it): a fixed second-factor code; allauth refuses it without DEBUG.
+# Demo only (`make run` sets it): a fixed second-factor code, ignored without DJANGO_DEBUG=1
+# (allauth refuses it without DEBUG too).
 MFA_TOTP_INSECURE_BYPASS_CODE = (os.environ.get("DEMO_MFA_BYPASS_CODE") or None) if DEBUG else None
 
 LANGUAGE_CODE = "fr"
@@ -158,7 +174,9 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
@@ -169,9 +187,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Guichet unique <no-reply@guichet.example.tg>"
 )
 
-# Celery: without a broker, tasks run eagerly in the web process (the embedded demo).
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+# Celery (CELERY_BROKER_URL above): eager, in the web process, only in development without
+# a broker (the embedded demo); production always sends tasks to its broker.
+CELERY_TASK_ALWAYS_EAGER = DEBUG and CELERY_BROKER_URL == "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -243,8 +261,8 @@ LOGGING = {
 # --- Document signing (documents app) ---
 # The seal on issued PDFs (PAdES, pyHanko): see documents/signing.py. The registry's key
 # and certificate come as a PKCS#12 file or as PEM files, the passphrase from the
-# environment. With none set, development creates and uses a local CA under var/signing;
-# production (DJANGO_DEBUG=0) refuses to start without a key or with that development key.
+# environment. With none set, development (DJANGO_DEBUG=1) creates and uses a local CA under
+# var/signing; production refuses to start without a key or with that development key.
 DOCUMENT_SIGNER = os.environ.get("DOCUMENT_SIGNER", "documents.signing.PadesSigner")
 DOCUMENT_SIGNING_PKCS12 = os.environ.get("DOCUMENT_SIGNING_PKCS12", "")
 DOCUMENT_SIGNING_KEY = os.environ.get("DOCUMENT_SIGNING_KEY", "")

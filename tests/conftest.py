@@ -26,8 +26,6 @@ def _isolated(settings, tmp_path):
 
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Tests create many users: a fast hasher keeps the suite quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
