@@ -18,4 +18,5 @@ with mock.patch.dict(os.environ, {"DJANGO_DEBUG": "1"}):
 MFA_TOTP_INSECURE_BYPASS_CODE = None
 # Tests create many users: a fast hasher keeps the suite quick.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflows.toy"]  # noqa: F405
+# Test-only apps: the engine's toy procedure, and a stalling one for the worker-killed test.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflows.toy", "tests.integration.killable"]  # noqa: F405

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.client_ip import client_ip
+from accounts.client_ip import client_ip
 from documents import selectors as document_selectors
 from workflows import diagrams
 from workflows import selectors as workflow_selectors

@@ -144,7 +144,7 @@ def test_the_admin_signs_in_through_allauth_and_needs_a_second_factor(client, db
 ])
 def test_the_client_address_is_read_behind_the_declared_proxies(settings, rf, proxies,
                                                                forwarded, expected):
-    from config.client_ip import client_ip
+    from accounts.client_ip import client_ip
 
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.2")

@@ -66,17 +66,16 @@ def start_case(*, definition_code: str, subject: procedures.WorkflowSubject,
     """Open a case on the latest published version and make its first steps ready.
 
     Steps whose condition does not hold for the subject get no task at all. The subject
-    must be of the model its procedure registered.
+    must be of the model its procedure registered (if it registered one).
     """
+    definition = latest_definition(definition_code)
     try:
         procedure = procedures.get(definition_code)
-    except LookupError as error:
-        raise WorkflowError(_("La procédure « %(code)s » n'est pas enregistrée.")
-                            % {"code": definition_code}) from error
-    if not isinstance(subject, procedure.subject_model):
+    except LookupError:
+        procedure = None  # a definition without handlers needs no registration
+    if procedure is not None and not isinstance(subject, procedure.subject_model):
         raise TypeError(f"'{definition_code}' runs on {procedure.subject_model.__name__}, "
                         f"not {type(subject).__name__}")
-    definition = latest_definition(definition_code)
     case = Case.objects.create(
         definition=definition,
         subject_type=ContentType.objects.get_for_model(subject),

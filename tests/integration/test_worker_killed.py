@@ -15,22 +15,16 @@ from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
+from tests.workflows.toy.models import Permit
 from workflows import services as engine
-from workflows.definitions import publish
-from workflows.models import AuditEvent, Desk, Task, TaskState
+from workflows.definitions import load_file, publish
+from workflows.models import AuditEvent, Task, TaskState
 
 from .conftest import needs_postgresql_and_broker
+from .killable.apps import KILL_TEST, KILL_TEST_FILE
 
 pytestmark = [pytest.mark.integration, needs_postgresql_and_broker]
 ROOT = Path(__file__).resolve().parents[2]
-
-DEFINITION = {
-    "code": "kill_test",
-    "title": "Kill test",
-    "steps": [{"id": "check", "title": "Check", "desk": "guichet", "kind": "automatic",
-               "run": "tests.integration.killable_checks.slow_then_fast"}],
-}
-
 
 def _database_url() -> str:
     db = settings.DATABASES["default"]
@@ -50,9 +44,11 @@ def _wait(predicate, timeout: float, what: str):
 def test_a_step_whose_worker_dies_mid_run_runs_again_and_is_applied_once(
     transactional_db, tmp_path
 ):
-    publish(DEFINITION)
+    publish(load_file(KILL_TEST_FILE))
+    # The worker runs the test settings, whose apps register the kill_test procedure.
     env = {**os.environ, "DATABASE_URL": _database_url(), "KILL_TEST_DIR": str(tmp_path),
-           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+           "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+           "DJANGO_SETTINGS_MODULE": "config.settings_test"}
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
          "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip",
@@ -62,8 +58,8 @@ def test_a_step_whose_worker_dies_mid_run_runs_again_and_is_applied_once(
     )
     celery_app.conf.task_always_eager = False
     try:
-        case = engine.start_case(definition_code="kill_test",
-                                 subject=Desk.objects.get(code="guichet"))
+        case = engine.start_case(definition_code=KILL_TEST,
+                                 subject=Permit.objects.create(holder="Ama DOE"))
         task = Task.objects.get(case=case, step_id="check")
         started = tmp_path / "started"
         _wait(started.exists, 60, "the check to start in the worker")

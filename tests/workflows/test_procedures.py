@@ -237,10 +237,3 @@ def test_a_case_cannot_start_on_another_model_than_the_procedures_subject(permit
         engine.start_case(definition_code=TOY_PROCEDURE, subject=Desk.objects.first())
     assert not Case.objects.exists()
 
-
-def test_a_case_cannot_start_for_a_procedure_nobody_registered(permit):
-    from workflows.models import Case
-
-    with pytest.raises(engine.WorkflowError, match="n'est pas enregistrée"):
-        engine.start_case(definition_code="never_registered", subject=permit)
-    assert not Case.objects.exists()
