@@ -108,10 +108,9 @@ def seal_document(*, kind: str, facts: Any, public_facts: dict | None = None,
     )
 
 
+@audit.requires_transaction
 def keep_document(sealed: SealedDocument) -> IssuedDocument:
     """Issue a sealed document: its two rows, in the caller's transaction (no I/O here)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("keep_document() runs inside the transaction that issues it.")
     return IssuedDocument.objects.create(
         kind=sealed.kind,
         verification_code=sealed.code,

@@ -228,11 +228,37 @@ def keep_upload(*, subject, requirement: str, prepared: PreparedUpload,
     The version it replaces (if any) stays, no longer current, linked by `replaces`; both
     files stay on storage. Two uploads racing for one requirement are retried in order.
     """
-    subject_type, subject_id = _subject_key(subject)
+    return _keep(_target(subject, requirement), requirement, prepared, user)
+
+
+def attach(*, subject, requirement: str, uploaded_file, user) -> SupportingDocument:
+    """Check a file, keep it, and make it the current version of the subject's requirement.
+
+    UploadRejected is raised before anything is written; any later failure leaves no row
+    and removes the bytes already written.
+    """
+    target = _target(subject, requirement)
+    prepared = prepare_upload(uploaded_file)
+    try:
+        return _keep(target, requirement, prepared, user)
+    except BaseException:
+        discard_upload(prepared)
+        raise
+
+
+def _target(subject, requirement: str) -> tuple[ContentType, int]:
+    """The subject's key, once the subject and the requirement are known to be valid."""
+    key = _subject_key(subject)
     try:
         validate_requirement(requirement)
     except ValidationError as error:
         raise ValueError(f"Invalid requirement {requirement!r}.") from error
+    return key
+
+
+def _keep(target: tuple[ContentType, int], requirement: str, prepared: PreparedUpload,
+          user) -> SupportingDocument:
+    subject_type, subject_id = target
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with audit.atomic():
@@ -243,26 +269,6 @@ def keep_upload(*, subject, requirement: str, prepared: PreparedUpload,
             if attempt == ATTEMPTS:
                 raise
     raise AssertionError("unreachable")  # the loop returns or raises
-
-
-def attach(*, subject, requirement: str, uploaded_file, user) -> SupportingDocument:
-    """Check a file, keep it, and make it the current version of the subject's requirement.
-
-    UploadRejected is raised before anything is written; any later failure leaves no row
-    and removes the bytes already written.
-    """
-    _subject_key(subject)
-    try:
-        validate_requirement(requirement)
-    except ValidationError as error:
-        raise ValueError(f"Invalid requirement {requirement!r}.") from error
-    prepared = prepare_upload(uploaded_file)
-    try:
-        return keep_upload(subject=subject, requirement=requirement, prepared=prepared,
-                           user=user)
-    except BaseException:
-        discard_upload(prepared)
-        raise
 
 
 def _add_version(*, subject_type: ContentType, subject_id: int, requirement: str,

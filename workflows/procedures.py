@@ -87,11 +87,16 @@ def unregister(code: str) -> None:
     _PROCEDURES.pop(code, None)
 
 
+def find(code: str) -> Procedure | None:
+    """The registered procedure, or None (a published definition may need no handlers)."""
+    return _PROCEDURES.get(code)
+
+
 def get(code: str) -> Procedure:
-    try:
-        return _PROCEDURES[code]
-    except KeyError:
-        raise LookupError(f"no procedure '{code}' is registered") from None
+    procedure = find(code)
+    if procedure is None:
+        raise LookupError(f"no procedure '{code}' is registered")
+    return procedure
 
 
 def registered() -> list[Procedure]:

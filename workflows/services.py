@@ -69,10 +69,7 @@ def start_case(*, definition_code: str, subject: procedures.WorkflowSubject,
     must be of the model its procedure registered (if it registered one).
     """
     definition = latest_definition(definition_code)
-    try:
-        procedure = procedures.get(definition_code)
-    except LookupError:
-        procedure = None  # a definition without handlers needs no registration
+    procedure = procedures.find(definition_code)  # one without handlers needs no registration
     if procedure is not None and not isinstance(subject, procedure.subject_model):
         raise TypeError(f"'{definition_code}' runs on {procedure.subject_model.__name__}, "
                         f"not {type(subject).__name__}")

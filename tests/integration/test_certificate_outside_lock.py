@@ -167,5 +167,5 @@ def test_handler_services_refuse_to_run_outside_their_callers_transaction(approv
     with pytest.raises(RuntimeError, match="inside its caller's transaction"):
         services.record_identifier(application_id=approved.pk, actor=None, field="nif",
                                    value="1000428517")
-    with pytest.raises(RuntimeError, match="inside the transaction that issues it"):
+    with pytest.raises(RuntimeError, match="inside its caller's transaction"):
         issuing.keep_document(None)

@@ -51,8 +51,8 @@ def start(permit: Permit, *, actor=None, code: str = TOY_PROCEDURE) -> Case:
     return engine.start_case(definition_code=code, subject=permit, actor=actor)
 
 
-def case_of(permit: Permit) -> Case:
-    return selectors.case_for(permit)
+def case_of(subject) -> Case:
+    return selectors.case_for(subject)
 
 
 def task_of(case: Case, step_id: str) -> Task:
@@ -66,9 +66,10 @@ def states(case: Case) -> dict[str, str]:
 
 def claim_and_approve(
     case: Case, step_id: str, clerk, comment: str = "", data: dict | None = None,
-    *, on_commit: bool = True,
+    *, on_commit: bool = True, step_data: dict = STEP_DATA,
 ) -> Task:
-    """Claim and approve one step as `clerk`, with the step's usual data unless given.
+    """Claim and approve one step as `clerk`, with the step's usual data (`step_data`, the
+    toy procedure's unless another procedure's tests give theirs) unless given.
 
     With on_commit (the default) the callbacks the approval queued run afterwards, as in
     production after the commit: the automatic inspection.
@@ -77,7 +78,7 @@ def claim_and_approve(
     with run_on_commit() if on_commit else nullcontext():
         engine.claim_task(task_id=task.pk, user=clerk)
         engine.approve_task(task_id=task.pk, user=clerk, comment=comment,
-                            data=STEP_DATA.get(step_id, {}) if data is None else data)
+                            data=step_data.get(step_id, {}) if data is None else data)
     task.refresh_from_db()
     return task
 
@@ -91,19 +92,22 @@ def claim_and_return(case: Case, step_id: str, clerk, comment: str,
     return task
 
 
-def approve_ready(case: Case, step_id: str, clerks: dict) -> list[Task]:
+def approve_ready(case: Case, step_id: str, clerks: dict, *,
+                  step_data: dict = STEP_DATA) -> list[Task]:
     """Approve the ready manual task of `step_id`, if any, with its desk's clerk."""
     ready = Task.objects.filter(case=case, step_id=step_id, state=TaskState.READY,
                                 kind=StepKind.MANUAL)
-    return [claim_and_approve(case, task.step_id, clerks[task.desk.code]) for task in ready]
+    return [claim_and_approve(case, task.step_id, clerks[task.desk.code], step_data=step_data)
+            for task in ready]
 
 
-def advance_until(case: Case, step_id: str, clerks: dict) -> None:
+def advance_until(case: Case, step_id: str, clerks: dict, *, steps: tuple = STEPS,
+                  step_data: dict = STEP_DATA) -> None:
     """Approve ready manual steps in procedure order until `step_id` is ready (or closed)."""
-    for step in STEPS:
+    for step in steps:
         if step == step_id:
             return
-        approve_ready(case, step, clerks)
+        approve_ready(case, step, clerks, step_data=step_data)
 
 
 def complete(case: Case, clerks: dict) -> None:

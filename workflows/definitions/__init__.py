@@ -39,10 +39,8 @@ def load_file(path: Path) -> dict:
 
 def registered_handlers(code: str) -> Mapping[str, Callable]:
     """The handlers the procedure's owning app registered (none if it registered nothing)."""
-    try:
-        return procedures.get(code).handlers
-    except LookupError:
-        return {}
+    procedure = procedures.find(code)
+    return procedure.handlers if procedure is not None else {}
 
 
 def validate(spec: dict, *, desk_codes: set[str],
