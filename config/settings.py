@@ -11,6 +11,8 @@ on in config/settings_test.py. The README lists every variable.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -41,9 +43,23 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or (
 _database_url = os.environ.get("DATABASE_URL") or (
     f"sqlite:///{BASE_DIR / 'db.sqlite3'}" if DEBUG else "")
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or ("memory://" if DEBUG else "")
+# The cache every web process shares (rate limits count there): Redis in production;
+# development counts in each process's memory.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+# Applicants' uploaded documents are encrypted at rest with this Fernet key (documents/
+# storage.py; generate one with `python -c "from cryptography.fernet import Fernet;
+# print(Fernet.generate_key().decode())"`). Development derives one from its secret key.
+_dev_documents_key = hashlib.sha256(f"documents.storage:{SECRET_KEY}".encode()).digest()
+DOCUMENTS_ENCRYPTION_KEY = os.environ.get("DOCUMENTS_ENCRYPTION_KEY") or (
+    base64.urlsafe_b64encode(_dev_documents_key).decode() if DEBUG else "")
+# Keys used before a rotation (comma-separated): still decrypt, never encrypt.
+DOCUMENTS_ENCRYPTION_PREVIOUS_KEYS = env_list("DOCUMENTS_ENCRYPTION_PREVIOUS_KEYS")
 _unset = [name for name, value in [("DJANGO_SECRET_KEY", SECRET_KEY),
                                    ("DATABASE_URL", _database_url),
-                                   ("CELERY_BROKER_URL", CELERY_BROKER_URL)] if not value]
+                                   ("CELERY_BROKER_URL", CELERY_BROKER_URL),
+                                   ("DOCUMENTS_ENCRYPTION_KEY", DOCUMENTS_ENCRYPTION_KEY),
+                                   ("CACHE_URL", CACHE_URL or DEBUG)]
+          if not value]
 if _unset:
     raise ImproperlyConfigured(
         f"Set {', '.join(_unset)}: production settings have no default for them "
@@ -69,15 +85,20 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "accounts",
+    "security",
     "workflows",
     "registry",
     "documents",
     "payments",
     "notifications",
+    "outbox",
+    "privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "security.middleware.SecurityHeadersMiddleware",
+    "security.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "security.middleware.RateLimitMiddleware",
+    "privacy.middleware.StaffAccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -164,6 +187,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Kept files (identity documents among them) are readable by the server's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -202,6 +228,24 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A killed worker's unacknowledged job goes back to the queue after this many seconds
+# (Redis's default is an hour). It must exceed the longest retry countdown (autoretry's
+# backoff is capped at 300 s, notification retries at 480 s), or waiting retries run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "900")),
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+# A page whose decision is saved never waits long on a missing broker: the outbox keeps
+# the work and its relay sends it later (outbox.services).
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
+                                    "interval_step": 0.5, "interval_max": 0.5}
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+
+# Background work not done within its lease is sent again by the relay (seconds).
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
+OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "30"))
 
 # Notifications: SMS provider (console, file or HTTP) and the retry policy of deliveries.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "notifications.sms.ConsoleSmsBackend")
@@ -217,11 +261,25 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Periodic scans (celery beat).
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {
+        "task": "outbox.tasks.relay_outbox",
+        "schedule": OUTBOX_RELAY_SECONDS,
+    },
     "escalate-overdue-tasks": {
         "task": "workflows.tasks.scan_overdue_tasks",
         "schedule": float(os.environ.get("SLA_SCAN_SECONDS", "300")),
     },
+    "purge-personal-data": {
+        "task": "privacy.tasks.purge_personal_data",
+        "schedule": float(os.environ.get("PRIVACY_PURGE_SECONDS", str(24 * 3600))),
+    },
 }
+
+# Personal data (law 2019-014, privacy app): abandoned drafts and replaced versions of
+# uploads are erased after these many days; submitted filings are never erased.
+PRIVACY_DRAFT_RETENTION_DAYS = int(os.environ.get("PRIVACY_DRAFT_RETENTION_DAYS", "180"))
+PRIVACY_SUPERSEDED_UPLOAD_RETENTION_DAYS = int(
+    os.environ.get("PRIVACY_SUPERSEDED_UPLOAD_RETENTION_DAYS", "90"))
 
 # The register: the court that keeps it (RCCM numbers read TG-<court>-<year>-<letter>-<n>).
 REGISTRY_COUNTRY_CODE = "TG"
@@ -250,6 +308,50 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Abuse resistance and privacy on shared computers (security app, SECURITY.md) ---
+# Rate limits count in this cache (CACHE_URL above): Redis shared by every web process in
+# production, else each process's memory, counting per process (development).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": CACHE_URL, "KEY_PREFIX": "guichet"}
+    if CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# allauth counts by the same client address as the rest of the site.
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "10/h/ip",
+    "reset_password": "10/h/ip,3/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",
+}
+# The app's own sensitive views (security.middleware.RateLimitMiddleware), per signed-in
+# user, else per client address: "count/period" or {"rate": ..., "methods": [...]}.
+SECURITY_RATE_LIMITS = {
+    "registry:name_check": "60/m",
+    "registry:review": {"rate": "5/10m", "methods": ["POST"]},  # sends a signature code
+    "registry:sign": {"rate": "10/10m", "methods": ["POST"]},  # confirms it
+    "documents:verify_upload": {"rate": "10/m", "methods": ["POST"]},
+    "documents:verify_code": "60/m",
+}
+# No inline script anywhere; no inline style in pages (only e-mails, which it does not cover).
+SECURITY_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_FAILURE_VIEW = "security.views.csrf_failure"
+# Shared computers (cybercafés, desks): a session ends with the browser, or after two hours
+# without a request, whichever comes first.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 
 LOGGING = {
     "version": 1,

@@ -1,8 +1,9 @@
 """Notify people of events: write the in-app notification and queue its deliveries.
 
 notify() runs inside the caller's transaction: if the event's change rolls back, so does
-its notification. Deliveries are sent by Celery after commit, each recorded with its
-status and attempts, so nothing is sent twice by a retried task or lost without a trace.
+its notification. Deliveries are sent by Celery through the outbox (recorded in the same
+transaction, sent after commit), each recorded with its status and attempts, so nothing
+is sent twice by a retried task or lost without a trace.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from outbox import services as outbox
 
 from . import sealing
 from .events import EVENTS
@@ -61,7 +64,7 @@ def notify(*, event: str, user, about: str, context: dict | None = None,
     from .tasks import send_delivery
 
     for delivery in Delivery.objects.filter(notification=notification):
-        transaction.on_commit(lambda pk=delivery.pk: send_delivery.delay(pk))
+        outbox.enqueue(send_delivery, delivery.pk)
     return notification
 
 

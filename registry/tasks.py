@@ -7,9 +7,14 @@ from . import services
     acks_late=True,
     autoretry_for=(Exception,),
     retry_backoff=True,
+    retry_backoff_max=300,
     retry_jitter=True,
     max_retries=5,
 )
 def issue_certificate(application_id: int) -> None:
-    """Thin entry point; the service is idempotent, so a retry never issues twice."""
+    """Thin entry point; the service is idempotent, so a retry never issues twice.
+
+    When the retries are spent the outbox row is marked failed with the error, and the
+    operator's screen (admin, "Travaux en arrière-plan") lists it for a re-run.
+    """
     services.issue_certificate(application_id=application_id)

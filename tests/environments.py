@@ -27,6 +27,8 @@ def production_environment(tmp_path: Path, **variables: str) -> dict[str, str]:
     """What a production deployment sets, except the seal (the test adds it or not)."""
     return clean_environment(**{
         "DJANGO_SECRET_KEY": PRODUCTION_SECRET_KEY,
+        "DOCUMENTS_ENCRYPTION_KEY": "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=",
+        "CACHE_URL": "redis://127.0.0.1:6379/3",
         "DJANGO_ALLOWED_HOSTS": "guichet.example.tg",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",  # named, never contacted

@@ -29,8 +29,18 @@ def test_with_an_empty_environment_startup_refuses_and_names_what_is_missing():
     result = manage("check", env=clean_environment())
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
-    for name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_DEBUG=1"):
+    for name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL",
+                 "DOCUMENTS_ENCRYPTION_KEY", "DJANGO_DEBUG=1"):
         assert name in result.stderr
+
+
+def test_production_refuses_without_a_shared_cache_for_its_rate_limits(tmp_path):
+    # Without it each web process would count its own attempts: limits N times looser.
+    env = production_environment(tmp_path)
+    del env["CACHE_URL"]
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "Set CACHE_URL:" in result.stderr
 
 
 def test_startup_refuses_without_a_secret_key_even_with_the_rest_set(tmp_path):

@@ -9,6 +9,8 @@ from . import services
 
 
 class AutomaticStepTask(CeleryTask):
+    outbox_failure_handled = True  # the step goes to its desk's queue with the error
+
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         # Retries are exhausted: the step goes to a person with the error, never lost.
         services.fail_automatic_step(task_id=kwargs.get("task_id", args[0] if args else None),
@@ -21,7 +23,7 @@ class AutomaticStepTask(CeleryTask):
     reject_on_worker_lost=True,
     autoretry_for=(Exception,),
     retry_backoff=True,
-    retry_backoff_max=600,
+    retry_backoff_max=300,
     retry_jitter=True,
     max_retries=5,
 )

@@ -51,7 +51,7 @@ def gated(monkeypatch):
 def approved(submitted, clerks, monkeypatch):
     """A filing the registrar approved whose certificate is not issued yet: the tests run
     the issue service themselves (rows are committed here, so on_commit fires at once)."""
-    monkeypatch.setattr("registry.tasks.issue_certificate.delay", lambda *args: None)
+    monkeypatch.setattr("registry.tasks.issue_certificate.apply_async", lambda *a, **k: None)
     complete(case_of(submitted), clerks, certificate=False)
     submitted.refresh_from_db()
     assert submitted.state == ApplicationState.APPROVED

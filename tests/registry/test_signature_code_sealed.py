@@ -10,6 +10,7 @@ from django.test import TestCase
 
 from notifications import sealing
 from notifications.models import Delivery, DeliveryStatus, Notification
+from outbox.models import Message
 from registry.services import signature as signing
 
 from .filings import build, sarl_plan
@@ -32,15 +33,17 @@ def test_the_code_travels_as_a_delivery_id_and_rests_only_encrypted(ready, entre
     entrepreneur.phone = "+22890112233"
     entrepreneur.save(update_fields=["phone"])
     queued: list[tuple] = []
-    monkeypatch.setattr("notifications.tasks.send_delivery.delay",
-                        lambda *args, **kwargs: queued.append((args, kwargs)))
+    monkeypatch.setattr("notifications.tasks.send_delivery.apply_async",
+                        lambda args=(), kwargs=None, **options: queued.append(
+                            (tuple(args), kwargs or {})))
     with TestCase.captureOnCommitCallbacks(execute=True):
         signing.request_signature_code(application_id=ready.pk, user=entrepreneur)
 
     deliveries = list(Delivery.objects.filter(notification__event="signature_code"))
     assert {delivery.channel for delivery in deliveries} == {"email", "sms"}
-    # The broker message is the delivery's id, nothing else.
+    # The broker message and the outbox row hold the delivery's id, nothing else.
     assert sorted(queued) == sorted(((delivery.pk,), {}) for delivery in deliveries)
+    assert sorted((tuple(m.args), m.kwargs) for m in Message.objects.all()) == sorted(queued)
     notification = Notification.objects.get(event="signature_code")
     assert sealing.MASK in notification.title and sealing.MASK in notification.body
     assert _code_in(notification.title + notification.body) is None
