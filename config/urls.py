@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,13 +20,13 @@ urlpatterns = [
     path("verifier/", include("documents.urls")),
     path("comptes/langue/", account_views.set_language, name="set_language"),
     path("comptes/preferences/", account_views.preferences, name="preferences"),
+    # /comptes/mes-donnees/ (one's personal data) and /guichet/acces-aux-donnees/ (the log).
+    path("", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("comptes/", include("allauth.urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Stored files are never served by path, not even in development: every download goes
+# through a view that checks who may see it (identity documents are personal data).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from .models import AuditEvent, Case, Desk, DeskMembership, StepKind, Task, TaskState
 
@@ -20,18 +20,38 @@ def is_desk_member(user) -> bool:
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
-    """Tasks of the desks the user belongs to, and nothing else."""
-    return Task.objects.filter(desk__in=desks_of(user)).select_related(
+    """Tasks of the user's desks that the case has reached (a task there is, or was, to be
+    worked): a desk further down the line sees neither the task nor the subject yet."""
+    return Task.objects.filter(desk__in=desks_of(user), ready_at__isnull=False).select_related(
         "desk", "assignee", "case__definition"
     )
 
 
+# The case events whose actor is the applicant: who opened the case, who resubmitted it.
+APPLICANT_ACTIONS = ("start", "resume")
+
+
+def _applicant_events(case) -> QuerySet[AuditEvent]:
+    """`case` is a Case, or OuterRef("case") in a subquery over tasks."""
+    return AuditEvent.objects.filter(case=case, object_type="workflows.case",
+                                     action__in=APPLICANT_ACTIONS, actor__isnull=False)
+
+
+def filed_by(case: Case, user) -> bool:
+    """Did `user` file this case (open it, or resubmit it after a correction)? Such a
+    person never decides on it, whatever desks they belong to. The audit trail records it
+    for every procedure, so the engine needs nothing from the subject's app."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return _applicant_events(case).filter(actor=user).exists()
+
+
 def queue_for(user, *, desk: Desk | None = None) -> QuerySet[Task]:
     """Work to do: ready manual tasks and failed automatic checks of the user's desks,
-    and the tasks the user has claimed."""
+    except on cases the user filed, and the tasks the user has claimed."""
     tasks = tasks_visible_to(user).filter(
-        Q(state=TaskState.READY, kind=StepKind.MANUAL)
-        | Q(state=TaskState.FAILED)
+        (Q(state=TaskState.READY, kind=StepKind.MANUAL) | Q(state=TaskState.FAILED))
+        & ~Exists(_applicant_events(OuterRef("case")).filter(actor=user))
         | Q(state=TaskState.CLAIMED, assignee=user)
     )
     if desk is not None:
@@ -47,8 +67,12 @@ def is_supervisor_of(user, desk: Desk) -> bool:
     return DeskMembership.objects.filter(user=user, desk=desk, is_supervisor=True).exists()
 
 
-def desk_members(desk: Desk) -> QuerySet:
-    return get_user_model().objects.filter(desk_memberships__desk=desk, is_active=True)
+def desk_members(desk: Desk, *, case: Case | None = None) -> QuerySet:
+    """Active members of the desk; with a case, those who may work on it (not its filer)."""
+    members = get_user_model().objects.filter(desk_memberships__desk=desk, is_active=True)
+    if case is not None:
+        members = members.exclude(pk__in=_applicant_events(case).values("actor_id"))
+    return members
 
 
 def case_for(subject) -> Case | None:

@@ -2,8 +2,8 @@
 
 Every function runs in one transaction with the task row locked, writes one audit event
 per transition, and calls the definition's handlers (the subject's own services) inside
-that same transaction, so that a failure leaves nothing half done. Side effects (Celery
-tasks, e-mails) are queued with transaction.on_commit.
+that same transaction, so that a failure leaves nothing half done. Background work (checks,
+e-mails) is recorded in that transaction too and sent after commit (outbox.services).
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ import re
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from notifications.services import notify
+from outbox import services as outbox
 
-from . import audit, procedures
+from . import audit, procedures, selectors
 from .definitions import applies
 from .models import (
     OPEN_STATES,
@@ -164,6 +164,14 @@ def _require_assignee(task: Task, user) -> None:
         raise WorkflowError(_("Seul l'agent qui a pris la tâche en charge peut la traiter."))
 
 
+def _require_not_applicant(task: Task, user) -> None:
+    """Nobody decides on a filing they filed themselves, whatever desks they belong to."""
+    if selectors.filed_by(task.case, user):
+        raise WorkflowError(_("Vous avez vous-même déposé ce dossier : vous ne pouvez ni "
+                              "le prendre en charge ni décider à son sujet. Un autre agent "
+                              "du guichet doit le traiter."))
+
+
 def _require_open_case(task: Task) -> None:
     if task.case.state not in (CaseState.RUNNING, CaseState.SUSPENDED):
         raise WorkflowError(_("Ce dossier est clos : plus aucune décision n'est possible."))
@@ -183,6 +191,7 @@ def claim_task(*, task_id: int, user) -> Task:
     )
     if task.kind == StepKind.AUTOMATIC and task.state == TaskState.READY:
         raise WorkflowError(_("Ce contrôle automatique est en cours : attendez son résultat."))
+    _require_not_applicant(task, user)
     _transition(task, "claim", actor=user, action="claim", user=user)
     return task
 
@@ -210,6 +219,9 @@ def reassign_task(*, task_id: int, supervisor, to_user) -> Task:
              _("Cette tâche n'est plus ouverte."))
     if task.kind == StepKind.AUTOMATIC and task.state == TaskState.READY:
         raise WorkflowError(_("Ce contrôle automatique est en cours : attendez son résultat."))
+    if selectors.filed_by(task.case, to_user):
+        raise WorkflowError(_("Cet agent a lui-même déposé ce dossier : confiez la tâche à "
+                              "un autre agent du guichet."))
     _transition(task, "reassign", actor=supervisor, action="reassign", user=to_user,
                 note=str(to_user))
     notify(event="task_assigned", user=to_user,
@@ -249,6 +261,7 @@ def approve_task(*, task_id: int, user, comment: str = "", data: dict | None = N
         _("Cette tâche a déjà été traitée : votre décision n'a pas été enregistrée."),
     )
     _require_assignee(task, user)
+    _require_not_applicant(task, user)
     _require_open_case(task)
     step = task.case.definition.step(task.step_id)
     task.data = clean_step_data(step, data)
@@ -276,6 +289,7 @@ def return_task(*, task_id: int, user, comment: str, fields: list[str] | None = 
     task = _task_under_case_lock(task_id)
     _require(task, {TaskState.CLAIMED}, _("Cette tâche a déjà été traitée."))
     _require_assignee(task, user)
+    _require_not_applicant(task, user)
     _require_open_case(task)
     _transition(task, "send_back", actor=user, action="return", note=comment, comment=comment)
     case = task.case
@@ -315,6 +329,7 @@ def reject_task(*, task_id: int, user, comment: str) -> Task:
     task = _task_under_case_lock(task_id)
     _require(task, {TaskState.CLAIMED}, _("Cette tâche a déjà été traitée."))
     _require_assignee(task, user)
+    _require_not_applicant(task, user)
     _require_open_case(task)
     _transition(task, "reject", actor=user, action="reject", note=comment, comment=comment)
     case = task.case
@@ -387,9 +402,10 @@ def fail_automatic_step(*, task_id: int, error: str) -> Task:
 
 
 def _enqueue_automatic(task: Task) -> None:
+    """Recorded with the decision that readied the step; sent once it commits (outbox)."""
     from .tasks import run_automatic_step as run_task
 
-    transaction.on_commit(lambda: run_task.delay(task.pk))
+    outbox.enqueue(run_task, task.pk)
 
 
 # --- moving the case on --------------------------------------------------------------------

@@ -53,7 +53,9 @@ def task_detail(request, task_id: int):
     task = get_object_or_404(selectors.tasks_visible_to(request.user), pk=task_id)
     case = task.case
     step = case.definition.step(task.step_id)
-    can_decide = task.state == TaskState.CLAIMED and task.assignee_id == request.user.pk
+    own_filing = selectors.filed_by(case, request.user)
+    can_decide = (task.state == TaskState.CLAIMED and task.assignee_id == request.user.pk
+                  and not own_filing)
     supervisor = selectors.is_supervisor_of(request.user, task.desk)
     open_for_reassign = task.state in (TaskState.CLAIMED, TaskState.FAILED) or (
         task.state == TaskState.READY and task.kind == StepKind.MANUAL)
@@ -65,9 +67,10 @@ def task_detail(request, task_id: int):
         "diagram": diagrams.case_svg(case),
         "form": DecisionForm(step=step, correctable=_correctable(case.subject)),
         "can_decide": can_decide,
-        "can_claim": task.state == TaskState.FAILED or (
-            task.state == TaskState.READY and task.kind == StepKind.MANUAL),
-        "reassign_form": ReassignForm(members=selectors.desk_members(task.desk))
+        "can_claim": not own_filing and (task.state == TaskState.FAILED or (
+            task.state == TaskState.READY and task.kind == StepKind.MANUAL)),
+        "own_filing": own_filing,
+        "reassign_form": ReassignForm(members=selectors.desk_members(task.desk, case=case))
         if supervisor and open_for_reassign else None,
     })
 
@@ -103,7 +106,8 @@ def _perform(request, task, action: str) -> None:
     elif action == "release":
         services.release_task(task_id=task.pk, user=user)
     elif action == "reassign":
-        form = ReassignForm(request.POST, members=selectors.desk_members(task.desk))
+        form = ReassignForm(request.POST,
+                            members=selectors.desk_members(task.desk, case=task.case))
         if not form.is_valid():
             raise _InvalidForm(_("Choisissez un agent du guichet."))
         services.reassign_task(task_id=task.pk, supervisor=user,

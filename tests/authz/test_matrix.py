@@ -1,0 +1,408 @@
+"""The authorization matrix: every URL pattern of the site, against every role.
+
+The patterns are enumerated from the URL resolver, so a new view without a line in
+MATRIX (or in the admin / allauth rules below) makes test_every_url_pattern_is_classified
+fail. Each (request, role) pair is one test; a refused request (login, second factor,
+403, 404, 405) must leave the database as it was.
+
+The answers are read as in MATRIX's legend below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .world import ROLES, World, snapshot
+
+REFUSED = {"login", "mfa", "adminlogin", "403", "404", "405", "302!"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One concrete request: a URL pattern (by name) with arguments built from the world."""
+
+    name: str
+    kwargs: Callable[[World], dict] = lambda world: {}
+    query: str = ""
+    data: Callable[[World], dict] = lambda world: {}
+
+
+def task(key: str, action: str | None = None) -> Callable[[World], dict]:
+    if action is None:
+        return lambda world: {"task_id": world.tasks[key].pk}
+    return lambda world: {"task_id": world.tasks[key].pk, "action": action}
+
+
+def draft(**extra) -> Callable[[World], dict]:
+    return lambda world: {"reference": world.draft.reference,
+                          **{k: v(world) if callable(v) else v for k, v in extra.items()}}
+
+
+PARTY = {"party_id": lambda world: world.party_id}
+
+# Tasks of filing A: intake done at guichet, registry ready at greffe, tax and registrar
+# waiting (A has not reached impots nor greffier); C waits at greffier.
+TARGETS: dict[str, Target] = {
+    "home": Target("home"),
+    "health": Target("health"),
+    "verify_upload": Target("documents:verify_upload"),
+    "verify_code[certificate]": Target(
+        "documents:verify_code", lambda w: {"code": w.verification_code}),
+    "set_language": Target("set_language", data=lambda w: {"language": "en", "next": "/"}),
+    "preferences": Target("preferences"),
+    "notifications": Target("notifications:list"),
+    "notification[owner's]": Target(
+        "notifications:open", lambda w: {"notification_id": w.notification_id}),
+    "notifications:mark_all_read": Target("notifications:mark_all_read"),
+    "applications": Target("registry:applications"),
+    "application_create": Target("registry:application_create"),
+    "name_check": Target("registry:name_check", query="?name=Kara+Transport"),
+    "activity_search": Target("registry:activity_search", query="?q=commerce"),
+    "application[draft]": Target("registry:application", draft()),
+    "application[A]": Target("registry:application",
+                             lambda w: {"reference": w.filing.reference}),
+    "section[draft,names]": Target("registry:section", draft(section="names")),
+    "people[draft]": Target("registry:people", draft()),
+    "party_add[draft]": Target("registry:party_add", draft()),
+    "party_edit[draft]": Target("registry:party_edit", draft(**PARTY)),
+    "party_remove[draft]": Target("registry:party_remove", draft(**PARTY)),
+    "documents[draft]": Target("registry:documents", draft()),
+    "statutes[draft]": Target("registry:statutes", draft()),
+    "review[draft]": Target("registry:review", draft()),
+    "sign[draft]": Target("registry:sign", draft()),
+    "withdraw[draft]": Target("registry:application_withdraw", draft()),
+    "certificate[B]": Target("registry:certificate",
+                             lambda w: {"reference": w.registered.reference}),
+    "rccm_extract[B]": Target("registry:rccm_extract",
+                              lambda w: {"reference": w.registered.reference}),
+    "staff_document[A]": Target("registry:staff_document", lambda w: {
+        "reference": w.filing.reference, "document_id": w.document_id}),
+    "staff_document[C]": Target("registry:staff_document", lambda w: {
+        "reference": w.at_registrar.reference, "document_id": w.registrar_document_id}),
+    "staff_document[A, C's id]": Target("registry:staff_document", lambda w: {
+        "reference": w.filing.reference, "document_id": w.registrar_document_id}),
+    "queue": Target("workflows:queue"),
+    "dashboard": Target("workflows:dashboard"),
+    "task[A:intake, guichet approved]": Target("workflows:task", task("A:intake")),
+    "task[A:registry, greffe ready]": Target("workflows:task", task("A:registry")),
+    "task[A:tax, impots waiting]": Target("workflows:task", task("A:tax")),
+    "task[A:registrar, greffier waiting]": Target("workflows:task", task("A:registrar")),
+    "task[C:registrar, greffier ready]": Target("workflows:task", task("C:registrar")),
+    "claim[A:registry]": Target("workflows:task_action", task("A:registry", "claim")),
+    "approve[A:registry]": Target("workflows:task_action", task("A:registry", "approve"),
+                                  data=lambda w: {"comment": "Conforme."}),
+    "reject[A:registry]": Target("workflows:task_action", task("A:registry", "reject"),
+                                 data=lambda w: {"comment": "Non conforme."}),
+    "reassign[A:registry]": Target("workflows:task_action", task("A:registry", "reassign"),
+                                   data=lambda w: {"assignee": w.users["desk"].pk}),
+    "unknown_action[A:registry]": Target("workflows:task_action",
+                                         task("A:registry", "delete")),
+    "claim[A:tax]": Target("workflows:task_action", task("A:tax", "claim")),
+    "claim[A:registrar]": Target("workflows:task_action", task("A:registrar", "claim")),
+    "claim[C:registrar]": Target("workflows:task_action", task("C:registrar", "claim")),
+    "my_data": Target("privacy:my_data"),
+    "my_data:download": Target("privacy:download"),
+    "my_data:correction": Target("privacy:correction"),
+    "my_data:close_account": Target("privacy:close_account"),
+    "staff_access_log": Target("privacy:access_log"),
+    # The admin site and allauth, by representative pages (their other patterns: below).
+    "admin:index": Target("admin:index"),
+    "admin:applications": Target("admin:registry_application_changelist"),
+    "admin:application[A]": Target("admin:registry_application_change",
+                                   lambda w: {"object_id": w.filing.pk}),
+    "admin:cases": Target("admin:workflows_case_changelist"),
+    "admin:users": Target("admin:accounts_user_changelist"),
+    "account_login": Target("account_login"),
+    "account_signup": Target("account_signup"),
+    "account_logout": Target("account_logout"),
+    "account_reset_password": Target("account_reset_password"),
+    "account_email": Target("account_email"),
+    "account_change_password": Target("account_change_password"),
+    "mfa_index": Target("mfa_index"),
+    "mfa_activate_totp": Target("mfa_activate_totp"),
+}
+
+# Expected answers, one column per role (COLUMNS; world.py says who each one is).
+# in = 302 to the sign-in page, adm = 302 to the admin's sign-in, mfa = 302 to "set up
+# two-factor authentication", 302! = a redirect refusing with an error message (the
+# service said no): like every refusal, it must change nothing.
+COLUMNS = dict(zip(
+    ("anon", "own", "oth", "desk", "odsk", "late", "sup", "reg", "cash", "admn", "nmfa"),
+    ROLES, strict=True))
+SHORT = {"in": "login", "adm": "adminlogin"}
+MATRIX = """
+request                                   anon  own  oth desk odsk late  sup  reg cash admn nmfa
+GET  home                                  200  200  200  200  200  200  200  200  200  200  200
+GET  health                                200  200  200  200  200  200  200  200  200  200  200
+GET  verify_upload                         200  200  200  200  200  200  200  200  200  200  200
+POST verify_upload                         200  200  200  200  200  200  200  200  200  200  200
+GET  verify_code[certificate]              200  200  200  200  200  200  200  200  200  200  200
+GET  set_language                          405  405  405  405  405  405  405  405  405  405  405
+POST set_language                          302  302  302  302  302  302  302  302  302  302  302
+GET  preferences                            in  200  200  200  200  200  200  200  200  200  200
+POST preferences                            in  200  200  200  200  200  200  200  200  200  200
+GET  notifications                          in  200  200  200  200  200  200  200  200  200  200
+GET  notification[owner's]                  in  302  404  404  404  404  404  404  404  404  404
+GET  notifications:mark_all_read           405  405  405  405  405  405  405  405  405  405  405
+POST notifications:mark_all_read            in  302  302  302  302  302  302  302  302  302  302
+GET  applications                           in  200  200  200  200  200  200  200  200  200  200
+GET  application_create                     in  200  200  200  200  200  200  200  200  200  200
+POST application_create                     in  200  200  200  200  200  200  200  200  200  200
+GET  name_check                             in  200  200  200  200  200  200  200  200  200  200
+POST name_check                            405  405  405  405  405  405  405  405  405  405  405
+GET  activity_search                        in  200  200  200  200  200  200  200  200  200  200
+GET  application[draft]                     in  200  404  404  404  404  404  404  404  404  404
+GET  application[A]                         in  200  404  404  404  404  404  404  404  404  404
+GET  section[draft,names]                   in  200  404  404  404  404  404  404  404  404  404
+POST section[draft,names]                   in  200  404  404  404  404  404  404  404  404  404
+GET  people[draft]                          in  200  404  404  404  404  404  404  404  404  404
+GET  party_add[draft]                       in  200  404  404  404  404  404  404  404  404  404
+POST party_add[draft]                       in  200  404  404  404  404  404  404  404  404  404
+GET  party_edit[draft]                      in  200  404  404  404  404  404  404  404  404  404
+POST party_edit[draft]                      in  200  404  404  404  404  404  404  404  404  404
+GET  party_remove[draft]                   405  405  405  405  405  405  405  405  405  405  405
+POST party_remove[draft]                    in  302  404  404  404  404  404  404  404  404  404
+GET  documents[draft]                       in  200  404  404  404  404  404  404  404  404  404
+POST documents[draft]                       in  200  404  404  404  404  404  404  404  404  404
+GET  statutes[draft]                        in  200  404  404  404  404  404  404  404  404  404
+GET  review[draft]                          in  200  404  404  404  404  404  404  404  404  404
+POST review[draft]                          in  200  404  404  404  404  404  404  404  404  404
+GET  sign[draft]                            in  200  404  404  404  404  404  404  404  404  404
+POST sign[draft]                            in  200  404  404  404  404  404  404  404  404  404
+GET  withdraw[draft]                       405  405  405  405  405  405  405  405  405  405  405
+POST withdraw[draft]                        in  302  404  404  404  404  404  404  404  404  404
+GET  certificate[B]                        404  200  404  404  404  404  404  404  404  404  404
+GET  rccm_extract[B]                       405  405  405  405  405  405  405  405  405  405  405
+POST rccm_extract[B]                       404  200  404  404  404  404  404  404  404  404  404
+GET  staff_document[A]                      in  403  403  200  200  404  200  404  404  403  mfa
+GET  staff_document[C]                      in  403  403  200  200  200  200  200  404  403  mfa
+GET  staff_document[A, C's id]              in  403  403  404  404  404  404  404  404  403  mfa
+GET  queue                                  in  403  403  200  200  200  200  200  200  403  mfa
+GET  dashboard                              in  403  403  200  200  200  200  200  200  403  mfa
+GET  task[A:intake, guichet approved]       in  403  403  404  200  404  404  404  404  403  mfa
+GET  task[A:registry, greffe ready]         in  403  403  200  404  404  200  404  404  403  mfa
+GET  task[A:tax, impots waiting]            in  403  403  404  404  404  404  404  404  403  mfa
+GET  task[A:registrar, greffier waiting]    in  403  403  404  404  404  404  404  404  403  mfa
+GET  task[C:registrar, greffier ready]      in  403  403  404  404  404  404  200  404  403  mfa
+GET  claim[A:registry]                     405  405  405  405  405  405  405  405  405  405  405
+POST claim[A:registry]                      in  403  403  302  404  404  302  404  404  403  mfa
+POST approve[A:registry]                    in  403  403 302!  404  404 302!  404  404  403  mfa
+POST reject[A:registry]                     in  403  403 302!  404  404 302!  404  404  403  mfa
+POST reassign[A:registry]                   in  403  403 302!  404  404  302  404  404  403  mfa
+POST unknown_action[A:registry]             in  403  403  404  404  404  404  404  404  403  mfa
+POST claim[A:tax]                           in  403  403  404  404  404  404  404  404  403  mfa
+POST claim[A:registrar]                     in  403  403  404  404  404  404  404  404  403  mfa
+POST claim[C:registrar]                     in  403  403  404  404  404  404  302  404  403  mfa
+GET  my_data                                in  200  200  200  200  200  200  200  200  200  200
+GET  my_data:download                       in  405  405  405  405  405  405  405  405  405  405
+POST my_data:download                       in  200  200  200  200  200  200  200  200  200  200
+POST my_data:correction                     in  400  400  400  400  400  400  400  400  400  400
+POST my_data:close_account                  in  400  400  400  400  400  400  400  400  400  400
+GET  staff_access_log                       in  403  403  403  403  403  200  403  403  403  mfa
+GET  admin:index                           adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm
+GET  admin:applications                    adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm
+GET  admin:application[A]                  adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm
+POST admin:application[A]                  adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm
+GET  admin:cases                           adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm
+GET  admin:users                           adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm
+GET  account_login                         200  302  302  302  302  302  302  302  302  302  302
+GET  account_signup                        200  302  302  302  302  302  302  302  302  302  302
+GET  account_logout                        302  200  200  200  200  200  200  200  200  200  200
+POST account_logout                        302  302  302  302  302  302  302  302  302  302  302
+GET  account_reset_password                200  200  200  200  200  200  200  200  200  200  200
+GET  account_email                          in  200  200  200  200  200  200  200  200  200  200
+GET  account_change_password                in  200  200  200  200  200  200  200  200  200  200
+GET  mfa_index                              in  200  200  200  200  200  200  200  200  200  200
+GET  mfa_activate_totp                      in  302  302  302  302  302  302  302  302  302  302
+"""
+
+def parse(table: str) -> dict[tuple[str, str], list[str]]:
+    rows = {}
+    lines = [line for line in table.strip().splitlines() if line.strip()]
+    header = lines[0].split()[1:]
+    assert [COLUMNS[column] for column in header] == list(ROLES), header
+    for line in lines[1:]:
+        method, rest = line.split(maxsplit=1)
+        target, *answers = rest.rsplit(maxsplit=len(ROLES))
+        assert len(answers) == len(ROLES), line
+        rows[(method, target.strip())] = [SHORT.get(answer, answer) for answer in answers]
+    return rows
+
+
+EXPECTED = parse(MATRIX)
+
+
+def outcome(response) -> str:
+    if response.status_code == 302:
+        location = response["Location"]
+        for answer, url in (("login", reverse("account_login")),
+                            ("mfa", reverse("mfa_activate_totp")),
+                            ("adminlogin", reverse("admin:login"))):
+            if location.startswith(url):
+                return answer
+    return str(response.status_code)
+
+
+def _cases():
+    for (method, target), answers in EXPECTED.items():
+        for role, answer in zip(ROLES, answers, strict=True):
+            yield pytest.param(method, target, role, answer, id=f"{method} {target} · {role}")
+
+
+@pytest.fixture(autouse=True)
+def _isolated():
+    """Replaces the suite's own: the world's files live in a folder of the module, which a
+    per-test MEDIA_ROOT would hide; the cache is emptied (allauth's rate limits)."""
+    cache.clear()
+
+
+@pytest.fixture
+def client_as(world):
+    def make(role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        return client
+
+    return make
+
+
+@pytest.mark.parametrize(("method", "target", "role", "expected"), list(_cases()))
+def test_matrix(db, world, client_as, method, target, role, expected):
+    spec = TARGETS[target]
+    url = reverse(spec.name, kwargs=spec.kwargs(world)) + spec.query
+    client = client_as(role)
+    before = snapshot() if expected in REFUSED else None
+    response = client.get(url) if method == "GET" else client.post(url, spec.data(world))
+    answer = outcome(response)
+    if response.streaming:
+        # Read to the end, as a server does: the test client then closes the response
+        # without closing the test's database connection.
+        b"".join(response.streaming_content)
+    if expected == "302!" and answer == "302":
+        answer = "302!" if _refused_with_a_message(response) else "302"
+    assert answer == expected, f"{method} {url} as {role}: {answer}, expected {expected}"
+    if before is not None:
+        assert snapshot() == before, f"{method} {url} as {role} was refused but changed data"
+
+
+def _refused_with_a_message(response) -> bool:
+    return any(message.level_tag == "error"
+               for message in get_messages(response.wsgi_request))
+
+
+# --- every pattern of the resolver is accounted for -------------------------------------------
+
+# allauth's other pages: flows that need a key, a code or a pending login, guarded by allauth
+# itself. Anonymous visitors get the answer shown (kwargs: a made-up key).
+ALLAUTH_FLOWS = {
+    "account_inactive": ({}, "200"),
+    "account_reauthenticate": ({}, "login"),
+    "account_request_reauthentication_code": ({}, "login"),
+    "account_confirm_reauthentication_code": ({}, "login"),
+    "account_email_verification_sent": ({}, "200"),
+    "account_set_password": ({}, "login"),
+    "account_confirm_login_code": ({}, "login"),
+    "account_confirm_email": ({"key": "inconnue"}, "200"),
+    "account_reset_password_from_key_done": ({}, "200"),
+    "account_reset_password_from_key": ({"uidb36": "1", "key": "inconnue"}, "200"),
+    "account_reset_password_done": ({}, "200"),
+    "mfa_authenticate": ({}, "login"),
+    "mfa_reauthenticate": ({}, "login"),
+    "mfa_deactivate_totp": ({}, "login"),
+    "mfa_view_recovery_codes": ({}, "login"),
+    "mfa_generate_recovery_codes": ({}, "login"),
+    "mfa_download_recovery_codes": ({}, "login"),
+}
+# Routes that exist only with DEBUG (config/urls.py), by their pattern.
+DEBUG_ONLY = {"^media/(?P<path>.*)$"}
+
+
+def _patterns(patterns=None, prefix="", namespace=""):
+    """(key, route, callback module) of every pattern: key is namespace:name, or the route
+    for an unnamed one."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            route = prefix + str(pattern.pattern)
+            key = namespace + pattern.name if pattern.name else route
+            yield key, route, pattern.lookup_str
+
+
+def _admin(route: str) -> bool:
+    return route.startswith("admin/")
+
+
+def test_every_url_pattern_is_classified():
+    named = {target.name for target in TARGETS.values()}
+    unclassified = [
+        f"{route} ({key})" for key, route, _ in _patterns()
+        if key not in named and key not in ALLAUTH_FLOWS and key not in DEBUG_ONLY
+        and not _admin(route)]
+    assert not unclassified, f"unclassified URL: add it to MATRIX: {unclassified}"
+
+
+def test_every_target_has_a_row_and_every_row_a_target():
+    assert {target for _, target in EXPECTED} == set(TARGETS)
+
+
+@pytest.mark.parametrize("name", sorted(ALLAUTH_FLOWS))
+def test_allauth_flows_for_anonymous_visitors(db, client, name):
+    kwargs, expected = ALLAUTH_FLOWS[name]
+    assert outcome(client.get(reverse(name, kwargs=kwargs))) == expected
+
+
+# The admin site: every page of it, for everyone who is not an administrator with a second
+# factor, sends to the admin's sign-in (itself allauth's); signing out redirects. Its
+# sign-in page: allauth's for
+# visitors, refused to non-staff, the form again for staff without the second factor.
+ADMIN_LOGIN = {"anonymous": "login", "desk": "403", "no_mfa": "200"}
+ADMIN_VALUES = {"object_id": "1", "id": "1", "content_type_id": "1"}
+
+
+def _admin_url(route: str) -> str:
+    """The route with its arguments filled in (regex routes: an app's index, any path)."""
+    url = re.sub(r"\^\(\?P<app_label>[^)]*\)/\$$", "registry/", route)
+    url = re.sub(r"\(\?P<url>\.\*\)\$$", "inconnu/", url)
+    url = re.sub(r"<(?:\w+:)?(\w+)>", lambda match: ADMIN_VALUES[match.group(1)], url)
+    return "/" + url
+
+
+def _admin_cases():
+    for key, route, _ in _patterns():
+        if _admin(route):
+            yield pytest.param(key, route, id=key)
+
+
+@pytest.mark.parametrize(("key", "route"), list(_admin_cases()))
+@pytest.mark.parametrize("role", ["anonymous", "desk", "no_mfa"])
+def test_the_admin_site_lets_in_only_administrators(db, world, client_as, role, key, route):
+    url = _admin_url(route)
+    before = snapshot()
+    answer = outcome(client_as(role).get(url))
+    expected = {"admin:login": ADMIN_LOGIN[role], "admin:logout": "302"}.get(key, "adminlogin")
+    assert answer == expected, f"{url} as {role}: {answer}"
+    assert snapshot() == before
+
+
+@pytest.mark.skipif(not settings.DEBUG, reason="the development switch is what once added it")
+def test_uploaded_files_are_never_served_by_path():
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(settings.MEDIA_URL + "documents/piece-identite.pdf")
+    except Resolver404:
+        return
+    assert match.func.__module__ != "django.views.static"

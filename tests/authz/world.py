@@ -1,0 +1,157 @@
+"""The people and filings the authorization tests look at, built once per module.
+
+One owner with four filings at different points of the procedure, and one user for each
+role. Built through the services, as the application builds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+
+from documents.models import SupportingDocument
+from notifications.models import Notification
+from registry import services as registry_services
+from registry.models import Application
+from workflows.models import Desk, DeskMembership, Task
+
+from ..conftest import COMPANY_DATA, FOUNDER_DATA, PASSWORD
+from ..registry.filings import attach_all
+from ..registry.procedure.helpers import advance_until, case_of, complete, task_of
+
+# Who asks, in the order of the matrix's columns.
+ROLES = ("anonymous", "owner", "other", "desk", "other_desk", "later_desk", "supervisor",
+         "registrar", "cashier", "admin", "no_mfa")
+ROLE_HELP = {
+    "anonymous": "not signed in",
+    "owner": "the entrepreneur who filed every filing below",
+    "other": "another entrepreneur",
+    "desk": "clerk of the court registry (greffe), where filing A waits",
+    "other_desk": "clerk of the one-stop shop (guichet): A went through it already",
+    "later_desk": "clerk of the tax office (impots): A has not reached it yet",
+    "supervisor": "supervisor of the court registry (greffe)",
+    "registrar": "registrar (greffier): C waits for them, A has not reached them",
+    "cashier": "member of a 'caisse' desk that no procedure uses (payments is not built)",
+    "admin": "superuser with a second factor, member of no desk",
+    "no_mfa": "court registry clerk, staff, without a second factor",
+}
+# A cashier's desk: payments has no views yet, so it is a desk no step belongs to.
+CASHIER_DESK = "caisse"
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    draft: Application | None = None  # the owner's draft: every section editable
+    filing: Application | None = None  # "A": waits at the court registry (greffe)
+    registered: Application | None = None  # "B": company registered, certificate issued
+    at_registrar: Application | None = None  # "C": waits for the registrar
+    tasks: dict = field(default_factory=dict)  # "A:registry" -> Task
+    party_id: int = 0
+    document_id: int = 0  # a supporting document of A
+    registrar_document_id: int = 0  # a supporting document of C
+    verification_code: str = ""
+    notification_id: int = 0
+
+
+def _user(email: str, *, desk: str | None = None, mfa: bool = True, supervisor: bool = False,
+          **extra):
+    user = get_user_model().objects.create_user(
+        email=email, password=PASSWORD, first_name="Ama", last_name="DOE", **extra)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if desk:
+        DeskMembership.objects.create(user=user, desk=Desk.objects.get(code=desk),
+                                      is_supervisor=supervisor)
+    if mfa and (desk or extra.get("is_staff")):
+        user.totp_secret = generate_totp_secret()
+        TOTP.activate(user, user.totp_secret)
+    return user
+
+
+def _submitted(owner, company_name: str) -> Application:
+    application = registry_services.application_create(
+        owner=owner, data={**COMPANY_DATA, "company_name": company_name},
+        founder=dict(FOUNDER_DATA))
+    attach_all(application, owner)
+    return registry_services.application_submit(application_id=application.pk, user=owner)
+
+
+def build_world() -> World:
+    Desk.objects.get_or_create(code=CASHIER_DESK, defaults={"name": "Caisse"})
+    users = {
+        "owner": _user("kossi@example.tg"),
+        "other": _user("yawo@example.tg"),
+        "desk": _user("greffe@cfe.example.tg", desk="greffe"),
+        "other_desk": _user("guichet@cfe.example.tg", desk="guichet"),
+        "later_desk": _user("impots@cfe.example.tg", desk="impots"),
+        "supervisor": _user("chef.greffe@cfe.example.tg", desk="greffe", supervisor=True),
+        "registrar": _user("greffier@cfe.example.tg", desk="greffier"),
+        "cashier": _user("caisse@cfe.example.tg", desk=CASHIER_DESK),
+        "admin": _user("admin@cfe.example.tg", is_staff=True, is_superuser=True),
+        "no_mfa": _user("sans.2fa@cfe.example.tg", desk="greffe", mfa=False, is_staff=True),
+    }
+    clerks = {"guichet": users["other_desk"], "greffe": users["desk"],
+              "impots": users["later_desk"], "cnss": _user("cnss@cfe.example.tg", desk="cnss"),
+              "greffier": users["registrar"]}
+    owner = users["owner"]
+    world = World(users=users)
+
+    world.draft = registry_services.application_create(
+        owner=owner, data={**COMPANY_DATA, "company_name": "Baobab Conseil"},
+        founder=dict(FOUNDER_DATA))
+    attach_all(world.draft, owner)
+    world.party_id = world.draft.parties.get().pk
+
+    world.filing = _submitted(owner, "Kara Transport")
+    case = case_of(world.filing)
+    advance_until(case, "registry", clerks)
+    for step in ("intake", "registry", "tax", "registrar"):
+        world.tasks[f"A:{step}"] = task_of(case, step)
+
+    world.registered = _submitted(owner, "Mono Agro")
+    complete(case_of(world.registered), clerks, certificate=True)
+    world.registered.refresh_from_db()
+    world.verification_code = world.registered.company.certificate.grouped_code
+
+    world.at_registrar = _submitted(owner, "Zio Menuiserie")
+    case = case_of(world.at_registrar)
+    advance_until(case, "registrar", clerks)
+    world.tasks["C:registrar"] = task_of(case, "registrar")
+
+    world.document_id = _document_of(world.filing)
+    world.registrar_document_id = _document_of(world.at_registrar)
+    world.notification_id = Notification.objects.filter(recipient=owner).values_list(
+        "pk", flat=True).first()
+    for task in world.tasks.values():
+        task.refresh_from_db()
+    return world
+
+
+def _document_of(application: Application) -> int:
+    return SupportingDocument.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Application),
+        subject_id=application.pk).values_list("pk", flat=True).first()
+
+
+def snapshot() -> tuple:
+    """What a refused request must leave as it was: tasks, filings, people, documents,
+    the audit trail, issued documents, notifications read."""
+    from documents.models import IssuedDocument
+    from registry.models import Party
+    from workflows.models import AuditEvent
+
+    return (
+        list(Task.objects.order_by("pk").values_list("pk", "state", "assignee_id")),
+        list(Application.objects.order_by("pk").values_list(
+            "pk", "state", "company_name", "registered_office")),
+        list(Party.objects.order_by("pk").values_list("pk", "last_name", "address")),
+        SupportingDocument.objects.count(),
+        AuditEvent.objects.count(),
+        IssuedDocument.objects.count(),
+        list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
+        list(get_user_model().objects.order_by("pk").values_list("pk", "preferred_language")),
+    )
