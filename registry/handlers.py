@@ -12,6 +12,8 @@ from . import checks, services
 
 
 def allocate_rccm_number(*, case, task, actor) -> None:
+    """Kept for cases pinned to definition versions that drew the number at the registry
+    step; the current version draws it at registration (filing_completed)."""
     services.assign_rccm_number(application_id=case.subject_id, actor=actor)
 
 

@@ -20,6 +20,7 @@ from documents.issuing import (
 from documents.models import DocumentKind, IssuedDocument
 from documents.rccm_extract import RccmExtractFacts, RegisterEntry
 from notifications.services import notify
+from outbox import services as outbox
 from workflows import audit
 
 from ..identifiers import allocate_rccm_number
@@ -32,7 +33,13 @@ IDENTIFIER_FIELDS = ("nif", "employer_number")
 
 @audit.requires_transaction
 def assign_rccm_number(*, application_id: int, actor) -> str:
-    """The court registry approved: the filing takes the next RCCM number, once."""
+    """The filing takes the next RCCM number, once.
+
+    Called at registration, when nothing can withdraw or reject the filing any more: a
+    number drawn is a number used, and the court's sequence has no holes. The counter row
+    stays locked until the registrar's decision commits, which is what makes concurrent
+    registrations take consecutive numbers.
+    """
     application = locked(application_id)
     if not application.rccm_number:
         application.rccm_number = allocate_rccm_number(
@@ -62,6 +69,7 @@ def register_company(*, application_id: int, actor) -> Company:
     """The registrar approved: put the company on the register (inside the approval)."""
     application = locked(application_id)
     transition(application, "approve", actor=actor)
+    application.rccm_number = assign_rccm_number(application_id=application_id, actor=actor)
     company = Company.objects.create(
         application=application,
         name=application.company_name,
@@ -74,7 +82,7 @@ def register_company(*, application_id: int, actor) -> Company:
     )
     from ..tasks import issue_certificate
 
-    transaction.on_commit(lambda: issue_certificate.delay(application.pk))
+    outbox.enqueue(issue_certificate, application.pk)
     return company
 
 

@@ -57,10 +57,10 @@ def test_the_case_and_the_filing_transitions_are_all_recorded(completed, entrepr
     assert filing == [
         ("create", "draft"),
         ("submit", "in_review"),
-        ("rccm_number", "in_review"),
         ("nif", "in_review"),
         ("employer_number", "in_review"),
         ("approve", "approved"),
+        ("rccm_number", "approved"),  # drawn only once nothing can withdraw the filing
         ("register", "registered"),
     ]
     identifiers = dict(
