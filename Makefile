@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 LOCKS := requirements.lock requirements-test.lock
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | sha256sum | cut -c1-12)
 
-.PHONY: setup run test lint messages migrate demo worker beat clean bench bench-engine bench-names bench-certificates catalogues
+.PHONY: audit setup run test lint messages migrate demo worker beat clean bench bench-engine bench-names bench-certificates catalogues
 
 # This machine gets the runtime and the test tools; the Docker image the runtime only.
 $(STAMP): $(LOCKS)
@@ -46,6 +46,13 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# Known vulnerabilities in the pinned runtime (PyPI's advisory data), and high-severity
+# findings in our code; exceptions and their reasons are in SECURITY.md.
+AUDITED := accounts config documents notifications outbox payments privacy registry security workflows
+audit: setup
+	$(VENV)/bin/pip-audit -r requirements.lock --progress-spinner off
+	$(VENV)/bin/bandit -q -r $(wildcard $(AUDITED)) -x tests -lll
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --loglevel INFO
