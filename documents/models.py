@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import codes
+from .storage import sealed_storage
 
 # Law 2017-07, art. 72: electronic documents are kept 20 years, provably unaltered.
 RETENTION_YEARS = 20
@@ -42,7 +43,9 @@ class StoredFile(models.Model):
     its fingerprint and the erasure recorded.
     """
 
-    file = models.FileField(_("fichier"), upload_to=_upload_path, max_length=300)
+    # Opened through SealedStorage: encrypted uploads are read in clear (see storage.py).
+    file = models.FileField(_("fichier"), upload_to=_upload_path, max_length=300,
+                            storage=sealed_storage)
     original_name = models.CharField(_("nom du fichier"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("taille (octets)"))
@@ -53,6 +56,9 @@ class StoredFile(models.Model):
 
     # The only columns that change after the file is written: the retention erasure.
     MUTABLE_FIELDS = frozenset({"erased_at", "erasure_reason"})
+    # An erasure of personal data (law 2019-014) also takes the name, which may hold one.
+    ERASURE_FIELDS = MUTABLE_FIELDS | {"original_name", "file"}
+    ERASED_NAME = "document-efface"
 
     class Meta:
         verbose_name = _("fichier conservé")
@@ -64,8 +70,9 @@ class StoredFile(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
+        allowed = self.ERASURE_FIELDS if self.erased_at is not None else self.MUTABLE_FIELDS
         if not self._state.adding and (
-            update_fields is None or not set(update_fields) <= self.MUTABLE_FIELDS
+            update_fields is None or not set(update_fields) <= allowed
         ):
             raise RetentionError("A stored file is written once and never rewritten.")
         super().save(*args, **kwargs)

@@ -39,5 +39,5 @@ def supporting_document_of(subject, document_id: int) -> SupportingDocument | No
     """One supporting document (any version) kept for this subject, with its file."""
     return SupportingDocument.objects.select_related("stored_file").filter(
         pk=document_id, subject_type=ContentType.objects.get_for_model(subject),
-        subject_id=subject.pk,
+        subject_id=subject.pk, stored_file__erased_at__isnull=True,  # erased: gone
     ).first()

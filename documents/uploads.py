@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from workflows import audit
 
-from .models import SupportingDocument, validate_requirement
+from .models import StoredFile, SupportingDocument, validate_requirement
 from .storage import WrittenFile, discard_written, record_written, write_bytes
 
 logger = logging.getLogger(__name__)
@@ -209,9 +209,10 @@ def prepare_upload(uploaded_file) -> PreparedUpload:
     version of a requirement, or discard_upload() removes the bytes.
     """
     checked = check_upload(uploaded_file)
+    # Applicants' files hold personal data: encrypted at rest (see storage.py).
     return PreparedUpload(write_bytes(
         data=checked.data, filename=stored_name(uploaded_file.name, checked.extension),
-        content_type=checked.content_type))
+        content_type=checked.content_type, encrypt=True))
 
 
 def discard_upload(prepared: PreparedUpload) -> None:
@@ -322,3 +323,64 @@ def versions(subject, requirement: str) -> QuerySet[SupportingDocument]:
     return SupportingDocument.objects.filter(
         subject_type=subject_type, subject_id=subject_id, requirement=requirement
     ).select_related("stored_file", "uploaded_by").order_by("version")
+
+
+# --- Erasing them (personal data, law 2019-014) ----------------------------------------
+# The caller decides what the law no longer requires to keep (privacy app); these only
+# erase. A StoredFile row is never deleted (see retention.py): it stays as a tombstone
+# with its fingerprint, without its bytes, its name or its path.
+
+
+@audit.requires_transaction
+def erase_superseded_version(*, document: SupportingDocument, reason: str, actor=None,
+                             now=None) -> bool:
+    """Erase the file of a version that was replaced; its row stays in the version chain.
+
+    False when it was already erased. The bytes go once the transaction commits.
+    """
+    if document.is_current:
+        raise ValueError("The current version of a document is not superseded.")
+    stored = StoredFile.objects.select_for_update().get(pk=document.stored_file_id)
+    if stored.erased_at is not None:
+        return False
+    _erase_stored_file(stored, reason=reason, actor=actor, now=now)
+    return True
+
+
+@audit.requires_transaction
+def erase_subject_documents(*, subject, reason: str, actor=None, now=None) -> int:
+    """Delete every version kept for the subject and erase their files (the subject itself
+    is being erased). Returns how many versions were deleted."""
+    subject_type, subject_id = _subject_key(subject)
+    rows = list(SupportingDocument.objects.select_for_update().filter(
+        subject_type=subject_type, subject_id=subject_id).order_by("-version", "-pk"))
+    for row in rows:  # the latest first: a version protects the one it replaces
+        stored = StoredFile.objects.select_for_update().get(pk=row.stored_file_id)
+        row.delete()
+        if stored.erased_at is None:
+            _erase_stored_file(stored, reason=reason, actor=actor, now=now)
+    return len(rows)
+
+
+def _erase_stored_file(stored: StoredFile, *, reason: str, actor, now) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("An erasure needs a reason.")
+    name, storage = stored.file.name, stored.file.storage
+    stored.erased_at = now or timezone.now()
+    stored.erasure_reason = reason
+    stored.original_name = StoredFile.ERASED_NAME
+    stored.file.name = ""
+    stored.save(update_fields=sorted(StoredFile.ERASURE_FIELDS))
+    audit.record(obj=stored, action="privacy_erase", from_state="kept", to_state="erased",
+                 actor=actor, comment=reason)
+    if name:
+        # The bytes go once the erasure is on record; a failure leaves them, never the reverse.
+        transaction.on_commit(lambda: _delete_quietly(storage, name))
+
+
+def _delete_quietly(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except Exception:
+        logger.exception("Could not remove the erased file %s", name)
