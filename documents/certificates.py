@@ -59,7 +59,8 @@ def render_certificate(
     verification: Verification | None = None,
     seal: SealMark | None = None,
 ) -> bytes:
-    """A one-page A4 certificate in French, with its verification code and seal stamp."""
+    """An A4 certificate in French, with its verification code and seal stamp on the first
+    page; very long facts go on over a continuation page rather than under the footer."""
     buffer = io.BytesIO()
     with override("fr"):
         pdf = layout.new_page(
@@ -67,22 +68,22 @@ def render_certificate(
             title=_("Certificat d'immatriculation - %(name)s") % {"name": facts.company_name},
             author=facts.court_name,
         )
-        _draw(pdf, facts)
-        layout.draw_footer(pdf, verification=verification, seal=seal,
-                           unsealed_notice=not facts.signed)
-        pdf.showPage()
+        layout.draw_letterhead(pdf, court_name=facts.court_name,
+                               title=_("CERTIFICAT D'IMMATRICULATION"))
+        flow = layout.Flow(
+            pdf, top=layout.PAGE_HEIGHT - 90 * mm,
+            continued_title=_("Certificat d'immatriculation %(rccm)s")
+            % {"rccm": facts.rccm_number},
+            first_page_footer=lambda: layout.draw_footer(
+                pdf, verification=verification, seal=seal, unsealed_notice=not facts.signed),
+        )
+        layout.draw_rows(flow, layout.company_rows(facts))
+        flow.y -= 5 * mm
+        layout.draw_paragraph(
+            flow,
+            _("Le greffier en chef certifie que l'entreprise ci-dessus est immatriculée "
+              "au RCCM."),
+        )
+        flow.finish()
         pdf.save()
     return buffer.getvalue()
-
-
-def _draw(pdf, facts: CertificateFacts) -> None:
-    layout.draw_letterhead(pdf, court_name=facts.court_name,
-                           title=_("CERTIFICAT D'IMMATRICULATION"))
-    rows = layout.company_rows(facts)
-    y = layout.draw_rows(pdf, rows, top=layout.PAGE_HEIGHT - 90 * mm)
-    layout.draw_paragraph(
-        pdf,
-        _("Le greffier en chef certifie que l'entreprise ci-dessus est immatriculée "
-          "au RCCM."),
-        top=max(y - 5 * mm, layout.FOOTER_TOP + 5 * mm),
-    )

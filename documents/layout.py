@@ -7,12 +7,12 @@ SEAL_BOX, so a viewer that shows signatures points at the stamp (see documents/s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import reportlab
 import segno
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -21,12 +21,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
 from reportlab.pdfgen import canvas
 
-# Bitstream Vera ships with ReportLab: embedded, and it prints French accents.
-_FONT_DIR = Path(reportlab.__file__).resolve().parent / "fonts"
-FONT, FONT_BOLD = "Vera", "VeraBd"
+# DejaVu Sans (vendored in documents/fonts with its licence): Bitstream Vera's metrics, plus
+# the letters of Ewe and Kabiyè (ɖ ɛ ƒ ɣ ŋ ɔ ʋ ɩ ʊ) and combining tone marks.
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+FONT_FILES = {FONT: FONT_DIR / "DejaVuSans.ttf", FONT_BOLD: FONT_DIR / "DejaVuSans-Bold.ttf"}
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 LEFT = 25 * mm
@@ -40,13 +42,40 @@ QR_SIZE = 34 * mm
 QR_ORIGIN = (LEFT, 24 * mm)
 # Content drawn above this height stays clear of the footer.
 FOOTER_TOP = 66 * mm
+# The lowest baseline of the first page's body (room left for the "continued" note), and
+# of a continuation page's (above its page number).
+BODY_BOTTOM = FOOTER_TOP + 6 * mm
+CONTINUATION_BOTTOM = 22 * mm
+# From one line of a wrapped value to the next.
+ROW_LINE = 5 * mm
 
 
 def register_fonts() -> None:
     """Load the TrueType fonts once per process; ReportLab keeps them registered."""
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT, str(_FONT_DIR / "Vera.ttf")))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(_FONT_DIR / "VeraBd.ttf")))
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, path in FONT_FILES.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+
+
+@functools.cache
+def _printable_codepoints() -> frozenset[int]:
+    """The characters both embedded fonts have a glyph for, in the Basic Multilingual Plane:
+    ReportLab writes the text layer (ToUnicode) of a character beyond U+FFFF wrongly, so an
+    emoji such as U+1F600 would show but not copy, search or read back."""
+    regular, bold = (TTFontFile(str(path)).charToGlyph for path in FONT_FILES.values())
+    return frozenset(code for code in regular.keys() & bold.keys() if code <= 0xFFFF)
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """The characters of `text` the documents cannot print (no glyph in the embedded font),
+    each once, in order; line breaks and tabs count as printable (they are laid out)."""
+    printable = _printable_codepoints()
+    missing: list[str] = []
+    for char in text:
+        if char not in "\n\r\t" and ord(char) not in printable and char not in missing:
+            missing.append(char)
+    return missing
 
 
 @dataclass(frozen=True)
@@ -99,48 +128,110 @@ def fit_font_size(text: str, font: str, size: float, width: float, minimum: floa
     return size
 
 
-def draw_rows(
-    pdf: canvas.Canvas, rows: Sequence[tuple[str, str]], *, top: float, step: float = 10 * mm
-) -> float:
-    """Label and value rows; a long value wraps under itself. Returns the next free height."""
-    y = top
+class Flow:
+    """Where the next line of a document's body goes, page after page.
+
+    The first page's body stops above the footer (QR code and seal stamp, where the
+    signature field points); a body that does not fit goes on over continuation pages,
+    each headed with the document's title, never over the footer and never cut short.
+    """
+
+    def __init__(self, pdf: canvas.Canvas, *, top: float, continued_title: str,
+                 first_page_footer: Callable[[], None]) -> None:
+        self.pdf = pdf
+        self.y = top
+        self.page = 1
+        self.continued_title = continued_title
+        self._first_page_footer = first_page_footer
+
+    @property
+    def bottom(self) -> float:
+        return BODY_BOTTOM if self.page == 1 else CONTINUATION_BOTTOM
+
+    def place(self) -> float:
+        """The height to draw the next line at, on a new page when this one is full."""
+        if self.y < self.bottom:
+            self.new_page()
+        return self.y
+
+    def room_for(self, height: float) -> bool:
+        return self.y - height >= self.bottom
+
+    def new_page(self) -> None:
+        pdf = self.pdf
+        pdf.setFont(FONT, 8)
+        note_y = FOOTER_TOP + 1.5 * mm if self.page == 1 else CONTINUATION_BOTTOM - 5 * mm
+        pdf.drawRightString(RIGHT, note_y,
+                            _("Suite à la page %(page)s.") % {"page": self.page + 1})
+        if self.page == 1:
+            self._first_page_footer()
+        pdf.showPage()
+        self.page += 1
+        heading = f"{self.continued_title} ({_('suite')})"
+        pdf.setFont(FONT_BOLD, fit_font_size(heading, FONT_BOLD, 11, RIGHT - LEFT))
+        pdf.drawString(LEFT, PAGE_HEIGHT - 20 * mm, heading)
+        pdf.setFont(FONT, 8)
+        pdf.drawCentredString(PAGE_WIDTH / 2, 12 * mm,
+                              _("Page %(page)s") % {"page": self.page})
+        self.y = PAGE_HEIGHT - 32 * mm
+
+    def finish(self) -> None:
+        """Close the last page (the first page's footer is drawn if it was not yet)."""
+        if self.page == 1:
+            self._first_page_footer()
+        self.pdf.showPage()
+
+
+def draw_rows(flow: Flow, rows: Sequence[tuple[str, str]], *, step: float = 10 * mm) -> None:
+    """Label and value rows; a long value wraps under itself, onto the next page if need be."""
+    pdf = flow.pdf
     width = RIGHT - VALUE_X
     for label, value in rows:
+        lines = simpleSplit(value, FONT_BOLD, 11, width) or [""]
+        y = flow.place()
         pdf.setFont(FONT, 10)
         pdf.drawString(LEFT, y, label)
-        lines = simpleSplit(value, FONT_BOLD, 11, width) or [""]
-        pdf.setFont(FONT_BOLD, 11)
         for index, line in enumerate(lines):
-            pdf.drawString(VALUE_X, y - index * 5 * mm, line)
-        y -= step + (len(lines) - 1) * 5 * mm
-    return y
+            if index:
+                flow.y -= ROW_LINE
+                y = flow.place()
+            pdf.setFont(FONT_BOLD, 11)
+            pdf.drawString(VALUE_X, y, line)
+        flow.y -= step
 
 
-def draw_paragraph(
-    pdf: canvas.Canvas, text: str, *, top: float, font: str = FONT, size: float = 9
-) -> float:
-    pdf.setFont(font, size)
-    y = top
+def draw_paragraph(flow: Flow, text: str, *, font: str = FONT, size: float = 9) -> None:
+    """Text across the page's width, wrapped, onto the next page if need be."""
+    pdf = flow.pdf
     for line in simpleSplit(text, font, size, RIGHT - LEFT):
+        y = flow.place()
+        pdf.setFont(font, size)
         pdf.drawString(LEFT, y, line)
-        y -= size * 1.4
-    return y
+        flow.y -= size * 1.4
 
 
 def format_fcfa(amount: int) -> str:
-    # No-break spaces between thousands (1 000 000 FCFA); the embedded font has no U+202F.
+    # No-break spaces between thousands (1 000 000 FCFA), as the register has always printed.
     return f"{amount:,}".replace(",", "\u00a0") + "\u00a0FCFA"
 
 
-def company_rows(facts, *, business_purpose: str | None = None) -> list[tuple[str, str]]:
-    """The register's facts about a company, as certificates and extracts print them."""
-    rows = [
+def identity_rows(facts) -> list[tuple[str, str]]:
+    """Who the company is: number, name and form, as certificates and extracts print them."""
+    return [
         (_("Numéro RCCM"), facts.rccm_number),
         (_("Dénomination sociale"), facts.company_name),
         (_("Forme juridique"), facts.legal_form),
     ]
-    if business_purpose is not None:
-        rows.append((_("Objet social"), business_purpose))
+
+
+def company_rows(facts) -> list[tuple[str, str]]:
+    """The register's facts about a company, as certificates and extracts print them."""
+    return identity_rows(facts) + situation_rows(facts)
+
+
+def situation_rows(facts) -> list[tuple[str, str]]:
+    """Capital, seat, managers, date and identifiers, printed after the company's identity."""
+    rows = []
     if facts.capital is not None:  # an EI has no share capital, a GIE may have none
         rows.append((_("Capital social"), format_fcfa(facts.capital)))
     rows += [

@@ -62,7 +62,8 @@ def render_rccm_extract(
     verification: Verification | None = None,
     seal: SealMark | None = None,
 ) -> bytes:
-    """A one-page A4 extract in French; the seal and the code make it an original."""
+    """An A4 extract in French; the seal and the code (first page) make it an original. A
+    long objet social goes on over continuation pages, never under the footer."""
     buffer = io.BytesIO()
     with override("fr"):
         pdf = layout.new_page(
@@ -77,29 +78,53 @@ def render_rccm_extract(
             layout.PAGE_WIDTH / 2, layout.PAGE_HEIGHT - 75 * mm,
             _("Situation au %(date)s") % {"date": formats.date_format(facts.as_of, "j F Y")},
         )
-        rows = layout.company_rows(facts, business_purpose=facts.business_purpose)
-        y = layout.draw_rows(pdf, rows, top=layout.PAGE_HEIGHT - 88 * mm, step=8 * mm)
-        if facts.entries:
-            pdf.setFont(layout.FONT_BOLD, 10)
-            pdf.drawString(layout.LEFT, y, _("Inscriptions"))
-            y -= 6 * mm
-            for index, entry in enumerate(facts.entries):
-                if y < layout.FOOTER_TOP + 16 * mm:
-                    # One page: say plainly that the history goes on, never drop it silently.
-                    y = layout.draw_paragraph(pdf, _(
-                        "… et %(count)s inscription(s) non reproduite(s) sur cet extrait."
-                    ) % {"count": len(facts.entries) - index}, top=y)
-                    break
-                y = layout.draw_paragraph(
-                    pdf, f"{formats.date_format(entry.on, 'd/m/Y')} : {entry.text}", top=y
-                )
+        flow = layout.Flow(
+            pdf, top=layout.PAGE_HEIGHT - 88 * mm,
+            continued_title=_("Extrait RCCM %(rccm)s") % {"rccm": facts.rccm_number},
+            first_page_footer=lambda: layout.draw_footer(
+                pdf, verification=verification, seal=seal, unsealed_notice=True),
+        )
+        layout.draw_rows(flow, layout.identity_rows(facts), step=8 * mm)
+        _draw_business_purpose(flow, facts.business_purpose)
+        layout.draw_rows(flow, layout.situation_rows(facts), step=8 * mm)
+        _draw_entries(flow, facts.entries)
+        flow.y -= 4 * mm
         layout.draw_paragraph(
-            pdf,
+            flow,
             _("Extrait certifié conforme aux inscriptions portées au registre à la date "
               "indiquée."),
-            top=max(y - 4 * mm, layout.FOOTER_TOP + 4 * mm),
         )
-        layout.draw_footer(pdf, verification=verification, seal=seal, unsealed_notice=True)
-        pdf.showPage()
+        flow.finish()
         pdf.save()
     return buffer.getvalue()
+
+
+def _draw_business_purpose(flow: layout.Flow, text: str) -> None:
+    """The objet social across the page's width (it often runs to several hundred
+    characters), under its label."""
+    y = flow.place()
+    flow.pdf.setFont(layout.FONT, 10)
+    flow.pdf.drawString(layout.LEFT, y, _("Objet social"))
+    flow.y -= layout.ROW_LINE
+    for paragraph in text.splitlines() or [""]:
+        layout.draw_paragraph(flow, paragraph, font=layout.FONT_BOLD, size=9)
+    flow.y -= 8 * mm - 9 * 1.4
+
+
+def _draw_entries(flow: layout.Flow, entries: list[RegisterEntry]) -> None:
+    """The register's inscriptions, first ones first, on the page they start on; those that
+    do not fit are counted, never dropped silently."""
+    if not entries:
+        return
+    y = flow.place()
+    flow.pdf.setFont(layout.FONT_BOLD, 10)
+    flow.pdf.drawString(layout.LEFT, y, _("Inscriptions"))
+    flow.y -= 6 * mm
+    for index, entry in enumerate(entries):
+        if not flow.room_for(10 * mm):
+            layout.draw_paragraph(flow, _(
+                "… et %(count)s inscription(s) non reproduite(s) sur cet extrait."
+            ) % {"count": len(entries) - index})
+            return
+        layout.draw_paragraph(
+            flow, f"{formats.date_format(entry.on, 'd/m/Y')} : {entry.text}")

@@ -24,6 +24,8 @@ class ApplicationState(models.TextChoices):
 
 
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.CORRECTION_REQUESTED)
+OFFICE_ADDRESS_MAX_LENGTH = 300
+CITY_MAX_LENGTH = 100
 
 
 class Application(FSMModelMixin, models.Model):
@@ -64,9 +66,9 @@ class Application(FSMModelMixin, models.Model):
     duration_years = models.PositiveSmallIntegerField(_("durée (années)"), default=99)
     region = models.CharField(_("région"), max_length=40, blank=True)
     prefecture = models.CharField(_("préfecture"), max_length=40, blank=True)
-    registered_office = models.CharField(_("siège social (adresse)"), max_length=300,
-                                         blank=True)
-    city = models.CharField(_("ville"), max_length=100, default="Lomé")
+    registered_office = models.CharField(_("siège social (adresse)"),
+                                         max_length=OFFICE_ADDRESS_MAX_LENGTH, blank=True)
+    city = models.CharField(_("ville"), max_length=CITY_MAX_LENGTH, default="Lomé")
     correction_message = models.TextField(_("correction demandée"), blank=True)
     correction_fields = models.JSONField(_("champs à corriger"), default=list, blank=True)
     decision_reason = models.TextField(_("motif de la décision"), blank=True)
@@ -261,7 +263,9 @@ class Company(models.Model):
     legal_form = models.CharField(_("forme juridique"), max_length=8, choices=LegalForm.choices)
     rccm_number = models.CharField(_("numéro RCCM"), max_length=40, unique=True)
     capital = models.PositiveBigIntegerField(_("capital social (FCFA)"), null=True, blank=True)
-    registered_office = models.CharField(_("siège social"), max_length=300)
+    # The filing's address and city, as registration writes them: "address, city".
+    registered_office = models.CharField(
+        _("siège social"), max_length=OFFICE_ADDRESS_MAX_LENGTH + 2 + CITY_MAX_LENGTH)
     nif = models.CharField(_("NIF"), max_length=20, blank=True)
     employer_number = models.CharField(_("numéro employeur CNSS"), max_length=20, blank=True)
     registered_at = models.DateTimeField(_("immatriculée le"), default=timezone.now)
