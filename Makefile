@@ -66,7 +66,8 @@ clean:
 # Benchmarks (PostgreSQL on this machine by default; see tests/bench/).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/guichet_bench
 bench-engine: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_engine --cases $(or $(CASES),10000)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_engine --cases $(or $(CASES),10000) \
+		--procedure-cases $(or $(PROCEDURE_CASES),10000)
 
 bench-names: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_names --names $(or $(NAMES),1000000)

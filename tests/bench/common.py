@@ -1,0 +1,107 @@
+"""What the benchmarks share: the machine line, a query counter, a throw-away database and
+a short profile print. Benchmarks print one figure a line as `name: value unit`."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import os
+import platform
+import pstats
+from contextlib import contextmanager
+
+
+def machine() -> str:
+    model = "unknown cpu"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next(line.split(":", 1)[1].strip() for line in cpuinfo
+                         if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+
+
+class QueryCounter:
+    """Counts the queries of this process's default connection without keeping them."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        from django.db import connection
+
+        self._wrapper = connection.execute_wrapper(self)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._wrapper.__exit__(*exc)
+
+    def __len__(self) -> int:
+        return self.count
+
+
+class QueryTimer(QueryCounter):
+    """Counts and times queries by statement shape (numbers and literals blanked)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_statement: dict[str, list[float]] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        import re
+        import time
+
+        started = time.perf_counter()
+        try:
+            return super().__call__(execute, sql, params, many, context)
+        finally:
+            shape = re.sub(r"\d+|'[^']*'", "?", " ".join(sql.split()))[:110]
+            entry = self.by_statement.setdefault(shape, [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - started
+
+    def print_top(self, entries: int, *, prefix: str) -> None:
+        ranked = sorted(self.by_statement.items(), key=lambda item: -item[1][1])
+        for shape, (count, seconds) in ranked[:entries]:
+            print(f"# {prefix} {seconds * 1000:8.1f} ms {count:6d}x  {shape}")
+
+
+@contextmanager
+def throwaway_database():
+    """A test_<name> database, migrated (definitions and desks published), then dropped."""
+    from django.db import connection
+
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True,
+                                                  serialize=False)
+    try:
+        yield connection.settings_dict["NAME"]
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def database_url(name: str) -> str:
+    from django.db import connection
+
+    db = connection.settings_dict
+    return (f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+            f"{name}")
+
+
+def profile_top(function, *, entries: int = 15, prefix: str = "profile") -> None:
+    """Run `function` under cProfile; print its top entries by own time, as comments."""
+    profiler = cProfile.Profile()
+    profiler.runcall(function)
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(entries)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
+    root = os.getcwd() + os.sep
+    for line in lines[start:start + entries + 1]:
+        print(f"# {prefix} {line.replace(root, '')}")
