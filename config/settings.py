@@ -243,8 +243,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0,
                                     "interval_step": 0.5, "interval_max": 0.5}
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 
-# Background work not done within its lease is sent again by the relay (seconds).
-OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
+# Background work not done within its lease is sent again by the relay (seconds). Above
+# the visibility timeout, Redis's restore scan (~100 s) and the task time limit, so the
+# relay catches what the broker lost rather than racing its redelivery.
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "1500"))
 OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "30"))
 
 # Notifications: SMS provider (console, file or HTTP) and the retry policy of deliveries.
@@ -260,7 +262,15 @@ NOTIFICATION_RETRY_BASE_SECONDS = float(os.environ.get("NOTIFICATION_RETRY_BASE_
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Periodic scans (celery beat).
+# Bytes on storage without their row are swept after this long (longer than any task or
+# request that could still commit them).
+DOCUMENTS_UNRECORDED_GRACE_SECONDS = int(os.environ.get("DOCUMENTS_UNRECORDED_GRACE_SECONDS",
+                                                        "3600"))
 CELERY_BEAT_SCHEDULE = {
+    "sweep-unrecorded-files": {
+        "task": "documents.tasks.sweep_unrecorded_files",
+        "schedule": 3600.0,
+    },
     "relay-outbox": {
         "task": "outbox.tasks.relay_outbox",
         "schedule": OUTBOX_RELAY_SECONDS,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, storages
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 if TYPE_CHECKING:
@@ -186,3 +188,36 @@ def record_written(written: WrittenFile) -> StoredFile:
 def discard_written(written: WrittenFile) -> None:
     """Remove bytes that never went on record (e.g. a duplicate lost a race)."""
     _stored_file_model()._meta.get_field("file").storage.delete(written.name)
+
+
+def _walk(storage, path: str):
+    if not storage.exists(path):
+        return
+    folders, files = storage.listdir(path)
+    for name in files:
+        yield f"{path}/{name}"
+    for folder in folders:
+        yield from _walk(storage, f"{path}/{folder}")
+
+
+def sweep_unrecorded(*, older_than: timedelta) -> list[str]:
+    """Delete bytes write_bytes() left without a StoredFile row.
+
+    A process that dies between writing a file and committing its row (a worker killed
+    while sealing a certificate, a request cut during an upload) never runs its discard:
+    the bytes would stay for good, an applicant's encrypted identity scan among them. Files
+    are written under documents/<year>/<month>/; this month's and last month's folders are
+    looked at, and only files older than any run that could still commit.
+    """
+    model = _stored_file_model()
+    storage = model._meta.get_field("file").storage
+    now = timezone.now()
+    last_month = now - timedelta(days=now.day)
+    removed = []
+    for month in sorted({f"documents/{now:%Y/%m}", f"documents/{last_month:%Y/%m}"}):
+        for name in _walk(storage, month):
+            if (storage.get_modified_time(name) < now - older_than
+                    and not model.objects.filter(file=name).exists()):
+                storage.delete(name)
+                removed.append(name)
+    return removed
