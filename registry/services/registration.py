@@ -120,6 +120,7 @@ def issue_certificate(*, application_id: int) -> Company:
         with audit.atomic():
             application = locked(application_id)
             company = Company.objects.select_for_update().get(application=application)
+            company.application = application  # the row just locked: no second read
             if company.certificate_id:
                 transaction.on_commit(lambda: discard_document(sealed))
                 return company  # a concurrent run issued first
