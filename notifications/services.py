@@ -60,10 +60,12 @@ def notify(*, event: str, user, about: str, context: dict | None = None,
         deliveries.append(Delivery(notification=notification, channel=Channel.SMS,
                                    address=user.phone, template=f"{event}/sms", text=sms_text,
                                    sealed_secrets=sealed))
-    Delivery.objects.bulk_create(deliveries)
+    created = Delivery.objects.bulk_create(deliveries)
     from .tasks import send_delivery
 
-    for delivery in Delivery.objects.filter(notification=notification):
+    if any(delivery.pk is None for delivery in created):  # a database that returns no ids
+        created = Delivery.objects.filter(notification=notification)
+    for delivery in created:
         outbox.enqueue(send_delivery, delivery.pk)
     return notification
 
