@@ -106,3 +106,16 @@ def draft(entrepreneur):
 @pytest.fixture
 def submitted(draft, entrepreneur):
     return registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
+
+
+@pytest.fixture
+def registered(submitted, clerks):
+    """The submitted filing taken through every desk, its certificate issued."""
+    from registry.models import ApplicationState
+
+    from .registry.procedure.helpers import case_of, complete
+
+    complete(case_of(submitted), clerks, certificate=True)
+    submitted.refresh_from_db()
+    assert submitted.state == ApplicationState.REGISTERED
+    return submitted

@@ -53,7 +53,8 @@ def approved_companies(count: int) -> list[int]:
 
     from config.celery import app as celery_app
     from registry.models import Company
-    from tests.bench.bench_procedure import STEP_DATA, _copy, clerks_by_desk
+    from tests.bench.bench_procedure import STEP_DATA, _copy
+    from tests.bench.common import clerks_by_desk
     from tests.registry.filings import build, sarl_plan, sign_with_services
     from workflows import selectors
     from workflows import services as engine

@@ -38,7 +38,13 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from .common import QueryCounter, machine, profile_top, throwaway_database  # noqa: E402
+from .common import (  # noqa: E402
+    QueryCounter,
+    clerks_by_desk,
+    machine,
+    profile_top,
+    throwaway_database,
+)
 
 settings.DEBUG = False  # no query log: the figures are production's
 logging.getLogger("celery").setLevel(logging.WARNING)
@@ -49,18 +55,10 @@ STEP_DATA = {"licence": {"licence_number": "20260042"}}
 
 
 def setup() -> dict:
-    from django.contrib.auth import get_user_model
-
     from config.celery import app as celery_app
-    from workflows.models import Desk, DeskMembership
 
     celery_app.conf.task_always_eager = True
-    clerks = {}
-    for desk in Desk.objects.all():
-        user = get_user_model().objects.create_user(email=f"bench-{desk.code}@example.tg")
-        DeskMembership.objects.create(desk=desk, user=user)
-        clerks[desk.code] = user
-    return clerks
+    return clerks_by_desk()
 
 
 def drive_batch(count: int, *, clerks) -> None:

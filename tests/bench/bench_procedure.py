@@ -52,6 +52,7 @@ logging.getLogger("celery").setLevel(logging.WARNING)
 from .common import (  # noqa: E402
     QueryCounter,
     QueryTimer,
+    clerks_by_desk,
     database_url,
     machine,
     profile_top,
@@ -73,19 +74,6 @@ def unique_names(count: int, *, seed: int = 7) -> list[str]:
                  for _ in range(2)]
         names.add(" ".join(words))
     return sorted(names)
-
-
-def clerks_by_desk() -> dict:
-    from django.contrib.auth import get_user_model
-
-    from workflows.models import Desk, DeskMembership
-
-    clerks = {}
-    for desk in Desk.objects.all():
-        user = get_user_model().objects.create_user(email=f"bench-{desk.code}@example.tg")
-        DeskMembership.objects.create(desk=desk, user=user)
-        clerks[desk.code] = user
-    return clerks
 
 
 def _copy(instance, **changes):

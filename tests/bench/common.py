@@ -72,6 +72,20 @@ class QueryTimer(QueryCounter):
             print(f"# {prefix} {seconds * 1000:8.1f} ms {count:6d}x  {shape}")
 
 
+def clerks_by_desk() -> dict:
+    """One clerk per desk (desk code -> user), as the benchmarks' deciding staff."""
+    from django.contrib.auth import get_user_model
+
+    from workflows.models import Desk, DeskMembership
+
+    clerks = {}
+    for desk in Desk.objects.all():
+        user = get_user_model().objects.create_user(email=f"bench-{desk.code}@example.tg")
+        DeskMembership.objects.create(desk=desk, user=user)
+        clerks[desk.code] = user
+    return clerks
+
+
 @contextmanager
 def throwaway_database():
     """A test_<name> database, migrated (definitions and desks published), then dropped."""
@@ -93,7 +107,9 @@ def database_url(name: str) -> str:
             f"{name}")
 
 
-OWN_CODE = r"^(?!.*site-packages)(?!.*<frozen)(?!.*\{).*(registry|workflows|documents|notifications|outbox|accounts|privacy|security)/"
+# The project's own modules (not the libraries') in a profile's file names.
+OWN_CODE = (r"^(?!.*site-packages)(?!.*<frozen)(?!.*\{)"
+            r".*(registry|workflows|documents|notifications|outbox|accounts|privacy|security)/")
 
 
 def profile_top(function, *, entries: int = 15, prefix: str = "profile") -> None:

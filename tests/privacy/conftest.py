@@ -7,11 +7,9 @@ import pytest
 
 from documents.uploads import attach
 from registry import services as registry_services
-from registry.models import ApplicationState
 from registry.services import drafting
 
 from ..journeys import pdf_bytes, pdf_upload
-from ..registry.procedure.helpers import case_of, complete
 
 ID_CARD_TEXT = "CARTE NATIONALE D'IDENTITE Kossi AGBEKO"
 
@@ -31,14 +29,6 @@ def upload_after_submission(application, user, requirement: str, text: str):
 @pytest.fixture
 def id_card_pdf() -> bytes:
     return pdf_bytes(ID_CARD_TEXT)
-
-
-@pytest.fixture
-def registered(submitted, clerks):
-    complete(case_of(submitted), clerks, certificate=True)
-    submitted.refresh_from_db()
-    assert submitted.state == ApplicationState.REGISTERED
-    return submitted
 
 
 @pytest.fixture

@@ -2,22 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from documents.models import DocumentKind, IssuedDocument
 from documents.verification import verify_pdf
-from registry.models import ApplicationState
-
-from .procedure.helpers import case_of, complete
-
-
-@pytest.fixture
-def registered(submitted, clerks):
-    complete(case_of(submitted), clerks, certificate=True)
-    submitted.refresh_from_db()
-    assert submitted.state == ApplicationState.REGISTERED
-    return submitted
 
 
 def test_the_owner_gets_a_sealed_rccm_extract_with_the_identifiers(client, registered,
