@@ -48,7 +48,14 @@ def page(live_server, monkeypatch):
         )
         context = browser.new_context(viewport={"width": 360, "height": 800},
                                       locale="fr-FR")
+        # axe-core comes from the site's own origin (the CSP allows no inline script),
+        # served by the browser from the test's vendored copy.
+        context.route("**/__tests__/axe.js", lambda route: route.fulfill(
+            path=str(AXE), content_type="application/javascript"))
         page = context.new_page()
+        page.csp_violations = []
+        page.on("console", lambda message: page.csp_violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
         page.set_default_timeout(15_000)
         yield page
         browser.close()
@@ -70,8 +77,10 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1.min.js"
 
 def accessible(page) -> None:
     """axe-core finds no serious or critical accessibility problem on the page."""
-    page.add_script_tag(content=AXE.read_text())
+    origin = page.evaluate("location.origin")
+    page.add_script_tag(url=f"{origin}/__tests__/axe.js")
     result = page.evaluate("async () => await axe.run()")
+    assert page.csp_violations == [], f"{page.url}: {page.csp_violations}"
     problems = [(v["id"], v["help"], len(v["nodes"])) for v in result["violations"]
                 if v["impact"] in ("serious", "critical")]
     assert problems == [], f"{page.url}: {problems}"
