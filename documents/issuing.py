@@ -150,19 +150,27 @@ def _free_code() -> str:
             return code
 
 
-def revoke(*, document: IssuedDocument, reason: str, actor) -> IssuedDocument:
-    """Mark the document revoked, for everyone who verifies it from now on; audited."""
+def revoke(*, document: IssuedDocument, reason: str, actor,
+           public_reason: str | None = None) -> IssuedDocument:
+    """Mark the document revoked, for everyone who verifies it from now on; audited.
+
+    `reason` is the registry's own record; the public verification shows `public_reason`
+    instead (left out, the reason itself is public, as it always was).
+    """
     reason = reason.strip()
     if not reason:
         raise DocumentError(_("Indiquez le motif de la révocation."))
+    public_reason = reason if public_reason is None else public_reason.strip()
     with audit.atomic():
         locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
         if locked.is_revoked:
             raise DocumentError(_("Ce document est déjà révoqué."))
         locked.revoked_at = timezone.now()
         locked.revocation_reason = reason
+        locked.public_reason = public_reason
         locked.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
-        locked.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
+        locked.save(update_fields=["revoked_at", "revocation_reason", "public_reason",
+                                   "revoked_by"])
         audit.record(obj=locked, action="revoke", from_state="valid", to_state="revoked",
                      actor=actor, comment=reason)
     document.refresh_from_db()

@@ -116,6 +116,8 @@ class IssuedDocument(models.Model):
     issued_at = models.DateTimeField(_("émis le"), default=timezone.now)
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
     revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
+    # What the public verification says of the revocation; the reason above stays internal.
+    public_reason = models.TextField(_("mention publique de la révocation"), blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

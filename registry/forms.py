@@ -27,6 +27,7 @@ from .legal_forms import (
 )
 from .legal_forms import rules as legal_rules
 from .models import Application, Party
+from .services.registration import REVOCATION_REASONS
 
 # What a filing's text must be to reach the register, the certificate and the statutes
 # intact: normalised (NFC; company names NFKC, so full-width or ligatured letters become
@@ -360,4 +361,21 @@ class SignatureCodeForm(forms.Form):
         label=_("Code reçu"), regex=r"^\s*\d{3}\s?\d{3}\s*$", max_length=10,
         error_messages={"invalid": _("Le code compte 6 chiffres.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class RevocationForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Motif de la révocation (interne)"),
+        choices=list(REVOCATION_REASONS.items()),
+        widget=forms.RadioSelect,
+    )
+    public_reason = forms.CharField(
+        label=_("Mention publique (facultative)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Affichée sur la page publique de vérification, à la place "
+                               "du motif. Laissée vide, la page indique seulement la "
+                               "révocation et sa date."),
     )

@@ -127,6 +127,18 @@ class Application(FSMModelMixin, models.Model):
         """What the procedure's conditions may test (see the definition's 'facts')."""
         return {"legal_form": self.legal_form}
 
+    def workflow_summary(self) -> dict:
+        """What a desk's queue shows of the filing and finds it by (workflows.procedures.
+        WorkflowSummary): file number, company name, applicant, register numbers."""
+        return {
+            "reference": self.reference,
+            "title": self.company_name,
+            "applicant": self.owner.get_full_name() or self.owner.email,
+            "identifiers": [value for value in (
+                self.rccm_number, self.nif, self.employer_number, self.acronym,
+                self.trade_name, self.owner.email) if value],
+        }
+
     @transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.IN_REVIEW)
     def submit(self) -> None:
         self.submitted_at = timezone.now()
@@ -282,6 +294,14 @@ class Company(models.Model):
         verbose_name = _("entreprise immatriculée")
         verbose_name_plural = _("entreprises immatriculées")
         ordering = ("-registered_at",)
+        # One company per identifier; an EI has no employer number, some have no NIF yet.
+        constraints = [
+            models.UniqueConstraint(fields=("nif",), condition=~models.Q(nif=""),
+                                    name="company_unique_nif"),
+            models.UniqueConstraint(fields=("employer_number",),
+                                    condition=~models.Q(employer_number=""),
+                                    name="company_unique_employer_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.rccm_number})"

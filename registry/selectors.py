@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from documents.models import DocumentKind, IssuedDocument
 from workflows import selectors as workflow_selectors
 
 from .models import Application, Company
@@ -76,3 +77,11 @@ def applications_for_staff(user) -> QuerySet[Application]:
     there is, or was, to be worked; a desk further down the line sees nothing yet)."""
     return Application.objects.filter(
         pk__in=workflow_selectors.subjects_reached_by(Application, user))
+
+
+def documents_of_company(company: Company) -> list[IssuedDocument]:
+    """The documents issued about the company: its certificate and its RCCM extracts."""
+    query = Q(kind=DocumentKind.RCCM_EXTRACT, public_facts__rccm_number=company.rccm_number)
+    if company.certificate_id:
+        query |= Q(pk=company.certificate_id)
+    return list(IssuedDocument.objects.filter(query).order_by("-issued_at", "-pk"))

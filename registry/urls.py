@@ -9,6 +9,7 @@ urlpatterns = [
     path("nouveau/", views.application_start, name="application_create"),
     path("verifier-nom/", views.name_check, name="name_check"),
     path("activites/", views.activity_search, name="activity_search"),
+    path("registre/", views.register_search, name="register_search"),
     path("<str:reference>/", views.application_detail, name="application"),
     path("<str:reference>/partie/<slug:section>/", views.section_edit, name="section"),
     path("<str:reference>/personnes/", views.people, name="people"),
@@ -25,4 +26,7 @@ urlpatterns = [
     path("<str:reference>/pieces/<int:document_id>/consulter/", views.staff_document,
          name="staff_document"),
     path("<str:reference>/extrait-rccm/", views.rccm_extract, name="rccm_extract"),
+    path("<str:reference>/registre/", views.company_register, name="company_register"),
+    path("<str:reference>/registre/<int:document_id>/revoquer/", views.revoke_document,
+         name="revoke_document"),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.client_ip import client_ip
 from documents import selectors as document_selectors
+from documents.issuing import DocumentError
 from workflows import diagrams
 from workflows import selectors as workflow_selectors
 from workflows.access import desk_member_required
@@ -27,11 +29,12 @@ from .forms import (
     NamesForm,
     OfficeForm,
     PartyForm,
+    RevocationForm,
     SignatureCodeForm,
     SignatureRequestForm,
     StartForm,
 )
-from .models import ApplicationState
+from .models import ApplicationState, Company
 from .services import drafting, signature
 from .statutes import DOCX_CONTENT_TYPE, render_statutes
 
@@ -352,3 +355,88 @@ def _pdf_response(stored):
         filename=stored.original_name,
         content_type="application/pdf",
     )
+
+
+# --- the registrar's tools: the register's documents, revocation --------------------------
+
+REGISTRAR_DESK = "greffier"
+
+
+def _require_registrar(request) -> None:
+    """Revocation is the registrar's alone: other desks' clerks are refused (403)."""
+    if not workflow_selectors.desks_of(request.user).filter(code=REGISTRAR_DESK).exists():
+        raise PermissionDenied
+
+
+def _registered_company(reference: str) -> Company:
+    return get_object_or_404(Company.objects.select_related("application", "certificate"),
+                             application__reference=reference)
+
+
+@require_GET
+@desk_member_required
+def register_search(request):
+    """The registrar finds a registered company by its RCCM number or its file number."""
+    _require_registrar(request)
+    query = " ".join(request.GET.get("q", "").split())
+    company = None
+    if query:
+        company = Company.objects.filter(rccm_number__iexact=query).first() or \
+            Company.objects.filter(application__reference__iexact=query).first()
+        if company is not None:
+            return redirect("registry:company_register",
+                            reference=company.application.reference)
+    return render(request, "registry/register_search.html",
+                  {"query": query, "not_found": bool(query)})
+
+
+@require_GET
+@desk_member_required
+def company_register(request, reference: str):
+    """A registered company's documents (certificate, extracts), each with its status."""
+    _require_registrar(request)
+    company = _registered_company(reference)
+    return render(request, "registry/company_register.html", {
+        "company": company,
+        "documents": selectors.documents_of_company(company),
+    })
+
+
+@desk_member_required
+def revoke_document(request, reference: str, document_id: int):
+    """Revoke a certificate or an extract: choose the reason, then confirm what will happen."""
+    _require_registrar(request)
+    company = _registered_company(reference)
+    document = next((doc for doc in selectors.documents_of_company(company)
+                     if doc.pk == document_id), None)
+    if document is None:
+        raise Http404
+    form = RevocationForm(request.POST or None)
+    confirming = False
+    if request.method == "POST" and form.is_valid() and not document.is_revoked:
+        if request.POST.get("confirm") == "1":
+            try:
+                services.revoke_company_document(
+                    company=company, document_id=document.pk,
+                    reason_code=form.cleaned_data["reason"],
+                    public_reason=form.cleaned_data["public_reason"], actor=request.user)
+            except (services.FilingError, DocumentError) as error:
+                messages.error(request, str(error))
+                return redirect("registry:company_register", reference=reference)
+            messages.success(request, _("Document révoqué : la vérification publique "
+                                        "l'indique désormais."))
+            return redirect("registry:company_register", reference=reference)
+        confirming = True
+    elif request.method == "POST" and document.is_revoked:
+        messages.error(request, _("Ce document est déjà révoqué."))
+        return redirect("registry:company_register", reference=reference)
+    return render(request, "registry/revoke_document.html", {
+        "company": company,
+        "document": document,
+        "is_certificate": document.pk == company.certificate_id,
+        "form": form,
+        "confirming": confirming,
+        "reason_label": services.REVOCATION_REASONS.get(form.cleaned_data["reason"])
+        if confirming else "",
+    }, status=200)
+

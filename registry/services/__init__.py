@@ -20,13 +20,17 @@ from .drafting import (
 )
 from .registration import (
     IDENTIFIER_FIELDS,
+    REVOCATION_REASONS,
+    IdentifierTaken,
     assign_rccm_number,
+    identifier_holder,
     issue_certificate,
     issue_rccm_extract,
     record_identifier,
     register_company,
     register_entry,
     revoke_certificate,
+    revoke_company_document,
 )
 from .signature import confirm_signature, declaration_text, request_signature_code
 from .submission import (
@@ -40,7 +44,9 @@ from .submission import (
 
 __all__ = [
     "IDENTIFIER_FIELDS",
+    "REVOCATION_REASONS",
     "FilingError",
+    "IdentifierTaken",
     "application_create",
     "application_submit",
     "application_withdraw",
@@ -48,6 +54,7 @@ __all__ = [
     "attach_document",
     "confirm_signature",
     "declaration_text",
+    "identifier_holder",
     "issue_certificate",
     "issue_rccm_extract",
     "record_identifier",
@@ -59,6 +66,7 @@ __all__ = [
     "request_correction",
     "request_signature_code",
     "revoke_certificate",
+    "revoke_company_document",
     "save_party",
     "save_section",
     "start_application",

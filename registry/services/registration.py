@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from documents import selectors as document_selectors
 from documents.certificates import CertificateFacts
@@ -22,13 +23,70 @@ from documents.rccm_extract import RccmExtractFacts, RegisterEntry
 from notifications.services import notify
 from outbox import services as outbox
 from workflows import audit
+from workflows import services as engine
 
 from ..identifiers import allocate_rccm_number
 from ..legal_forms import RULES
-from ..models import ApplicationState, Company
+from ..models import Application, ApplicationState, Company
+from ..selectors import documents_of_company
 from .common import FilingError, locked, tell_owner, transition
 
 IDENTIFIER_FIELDS = ("nif", "employer_number")
+IDENTIFIER_LABELS = {
+    "nif": gettext_lazy("Ce NIF"),
+    "employer_number": gettext_lazy("Ce numéro employeur CNSS"),
+}
+# Filings whose identifiers no longer count: they will never be registered.
+CLOSED_STATES = (ApplicationState.REJECTED, ApplicationState.WITHDRAWN)
+
+
+class IdentifierTaken(engine.WorkflowError):
+    """A desk typed a NIF or employer number another company or filing already holds.
+
+    A WorkflowError, so the engine rolls the whole approval back and the desk sees the
+    message (which names the other file) instead of an error page.
+    """
+
+
+def identifier_holder(*, field: str, value: str, application_id: int | None = None,
+                      filings: bool = True) -> str:
+    """Who already holds this identifier, in words for the desk; "" if nobody does.
+
+    A registered company, or another filing still on its way to the register (one rejected
+    or withdrawn will never be registered, so its numbers hold nothing) unless `filings`
+    is false.
+    """
+    if field not in IDENTIFIER_FIELDS:
+        raise ValueError(field)
+    if not value:
+        return ""
+    company = (Company.objects.filter(**{field: value})
+               .exclude(application_id=application_id)
+               .select_related("application").first())
+    if company is not None:
+        return _("l'entreprise « %(name)s », RCCM %(rccm)s (dossier %(reference)s)") % {
+            "name": company.name, "rccm": company.rccm_number,
+            "reference": company.application.reference}
+    if not filings:
+        return ""
+    filing = (Application.objects.filter(**{field: value})
+              .exclude(pk=application_id).exclude(state__in=CLOSED_STATES)
+              .order_by("pk").first())
+    if filing is not None:
+        return _("le dossier %(reference)s (« %(name)s »), en cours d'instruction") % {
+            "reference": filing.reference, "name": filing.company_name}
+    return ""
+
+
+def _refuse_taken_identifier(*, field: str, value: str, application_id: int,
+                             filings: bool = True) -> None:
+    holder = identifier_holder(field=field, value=value, application_id=application_id,
+                               filings=filings)
+    if holder:
+        raise IdentifierTaken(
+            _("%(identifier)s (%(value)s) est déjà attribué à %(holder)s : vérifiez le "
+              "numéro saisi. Rien n'a été enregistré.")
+            % {"identifier": IDENTIFIER_LABELS[field], "value": value, "holder": holder})
 
 
 @audit.requires_transaction
@@ -54,10 +112,16 @@ def assign_rccm_number(*, application_id: int, actor) -> str:
 
 @audit.requires_transaction
 def record_identifier(*, application_id: int, actor, field: str, value: str) -> None:
-    """A desk issued an identifier (NIF, CNSS employer number) for the filing."""
+    """A desk issued an identifier (NIF, CNSS employer number) for the filing.
+
+    Refused (IdentifierTaken) when another company or filing in progress holds it: the
+    register knows one company per number. The database's unique constraints on Company
+    back this up at registration.
+    """
     if field not in IDENTIFIER_FIELDS:
         raise ValueError(field)
     application = locked(application_id)
+    _refuse_taken_identifier(field=field, value=value, application_id=application_id)
     setattr(application, field, value)
     application.save(update_fields=[field])
     audit.record(obj=application, action=field, from_state=application.state,
@@ -69,6 +133,9 @@ def register_company(*, application_id: int, actor) -> Company:
     """The registrar approved: put the company on the register (inside the approval)."""
     application = locked(application_id)
     transition(application, "approve", actor=actor)
+    for field in IDENTIFIER_FIELDS:  # two desks raced on one number: the register decides
+        _refuse_taken_identifier(field=field, value=getattr(application, field),
+                                 application_id=application_id, filings=False)
     application.rccm_number = assign_rccm_number(application_id=application_id, actor=actor)
     company = Company.objects.create(
         application=application,
@@ -167,14 +234,35 @@ def issue_rccm_extract(*, company: Company) -> IssuedDocument:
     return issue_document(kind=DocumentKind.RCCM_EXTRACT, facts=facts)
 
 
+# Why a registrar revokes a document of the register: the internal record keeps the reason,
+# the public verification shows only the wording the registrar chose to publish.
+REVOCATION_REASONS = {
+    "false_declaration": gettext_lazy("Immatriculation obtenue sur fausse déclaration"),
+    "court_decision": gettext_lazy("Décision de justice"),
+    "register_error": gettext_lazy("Erreur matérielle du registre"),
+    "struck_off": gettext_lazy("Radiation"),
+}
+
+
+def revocation_reason_text(code: str) -> str:
+    """The reason as the register records it: in French, whatever the registrar's language."""
+    with translation.override("fr"):
+        return str(REVOCATION_REASONS[code])
+
+
 @audit.atomic
-def revoke_certificate(*, company: Company, reason: str, actor) -> Company:
-    """Revoke the company's certificate (documents keeps the record) and tell the owner."""
+def revoke_certificate(*, company: Company, reason: str, actor,
+                       public_reason: str | None = None) -> Company:
+    """Revoke the company's certificate (documents keeps the record) and tell the owner.
+
+    `public_reason` is what the public verification shows; left out, the reason is.
+    """
     company = Company.objects.select_for_update(of=("self",)).select_related(
         "certificate", "application__owner").get(pk=company.pk)
     if company.certificate is None:
         raise FilingError(_("Cette entreprise n'a pas de certificat à révoquer."))
-    revoke(document=company.certificate, reason=reason, actor=actor)
+    revoke(document=company.certificate, reason=reason, actor=actor,
+           public_reason=public_reason)
     notify(
         event="certificate_revoked",
         user=company.application.owner,
@@ -184,3 +272,28 @@ def revoke_certificate(*, company: Company, reason: str, actor) -> Company:
                  "reason": reason},
     )
     return company
+
+
+@audit.atomic
+def revoke_company_document(*, company: Company, document_id: int, reason_code: str,
+                            public_reason: str, actor) -> IssuedDocument:
+    """A registrar revokes the company's certificate or one of its RCCM extracts.
+
+    The reason comes from REVOCATION_REASONS; the public verification then shows the
+    document revoked, with its date and `public_reason` (possibly empty), never the reason.
+    The owner is told of a revoked certificate.
+    """
+    if reason_code not in REVOCATION_REASONS:
+        raise FilingError(_("Choisissez le motif de la révocation dans la liste."))
+    document = next((doc for doc in documents_of_company(company) if doc.pk == document_id),
+                    None)
+    if document is None:
+        raise FilingError(_("Ce document n'a pas été émis pour cette entreprise."))
+    reason = revocation_reason_text(reason_code)
+    if document.pk == company.certificate_id:
+        revoke_certificate(company=company, reason=reason, actor=actor,
+                           public_reason=public_reason)
+    else:
+        revoke(document=document, reason=reason, actor=actor, public_reason=public_reason)
+    document.refresh_from_db()
+    return document

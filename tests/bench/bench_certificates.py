@@ -53,7 +53,7 @@ def approved_companies(count: int) -> list[int]:
 
     from config.celery import app as celery_app
     from registry.models import Company
-    from tests.bench.bench_procedure import STEP_DATA, _copy
+    from tests.bench.bench_procedure import _copy, step_data
     from tests.bench.common import clerks_by_desk
     from tests.registry.filings import build, sarl_plan, sign_with_services
     from workflows import selectors
@@ -74,7 +74,7 @@ def approved_companies(count: int) -> list[int]:
                 clerk = clerks[task.desk.code]
                 engine.claim_task(task_id=task.pk, user=clerk)
                 engine.approve_task(task_id=task.pk, user=clerk,
-                                    data=STEP_DATA.get(task.step_id))
+                                    data=step_data(task.step_id, case.pk))
     application.refresh_from_db()
     company = Company.objects.get(application=application)
     parties = list(application.parties.all())
@@ -85,7 +85,8 @@ def approved_companies(count: int) -> list[int]:
         for party in parties:
             _copy(party, application_id=copy.pk)
         _copy(company, application_id=copy.pk, rccm_number=copy.rccm_number,
-              certificate_id=None)
+              certificate_id=None, nif=f"{2_000_000_000 + index}",
+              employer_number=f"{200_000 + index}")
         ids.append(copy.pk)
     return ids
 

@@ -61,7 +61,11 @@ from .common import (  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET_CASES_PER_SECOND = 20
-STEP_DATA = {"tax": {"nif": "1000428517"}, "social_security": {"employer_number": "123456"}}
+def step_data(step_id: str, case_id: int) -> dict | None:
+    """What the desk types in: identifiers of its own per filing (the register refuses a
+    NIF or employer number another company holds)."""
+    return {"tax": {"nif": f"{1_000_000_000 + case_id}"},
+            "social_security": {"employer_number": f"{100_000 + case_id}"}}.get(step_id)
 SYLLABLES = [c + v for c in "BDFGKLMNPRSTVZ" for v in "AEIOU"]
 
 
@@ -175,12 +179,13 @@ class Driver:
                      .filter(Q(state=TaskState.READY, kind=StepKind.MANUAL)
                              | Q(state=TaskState.FAILED))
                      .order_by("case_id", "position")
-                     .values_list("pk", "desk__code", "step_id", "state")[:300])
-        for task_id, desk_code, step_id, state in ready:
+                     .values_list("pk", "desk__code", "step_id", "state", "case_id")[:300])
+        for task_id, desk_code, step_id, state, case_id in ready:
             clerk = self.clerks[desk_code]
             with QueryCounter() as queries:
                 engine.claim_task(task_id=task_id, user=clerk)
-                engine.approve_task(task_id=task_id, user=clerk, data=STEP_DATA.get(step_id))
+                engine.approve_task(task_id=task_id, user=clerk,
+                                    data=step_data(step_id, case_id))
             self.decision_queries.append(len(queries))
             self.decisions += 1
             self.person_checks += state == TaskState.FAILED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from registry.models import Application
 from workflows.models import Case, TaskState
 
 from ...workflows import helpers as engine_steps
@@ -22,11 +23,29 @@ DESK_OF_STEP = {
     "social_security": "cnss",
     "registrar": "greffier",
 }
-# What each desk types in when it approves (the step's `fields` in the definition).
-STEP_DATA = {
+
+
+class DeskData(dict):
+    """What each desk types in when it approves (the step's `fields` in the definition).
+
+    The register refuses a NIF or employer number another filing holds, so each filing of
+    a test gets its own: the first gets the numbers below, the next ones the following.
+    """
+
+    def get(self, step_id, default=None):
+        if step_id not in self:
+            return default
+        (field, number), = self[step_id].items()
+        taken = Application.objects.exclude(**{field: ""}).count()
+        if taken:
+            number = str(int(number.replace(" ", "")) + taken)
+        return {field: number}
+
+
+STEP_DATA = DeskData({
     "tax": {"nif": "1000 428 517"},
     "social_security": {"employer_number": "123456"},
-}
+})
 # Every step's state right after submission.
 INITIAL_STATES = {step: TaskState.WAITING for step in STEPS} | {"intake": TaskState.READY}
 
