@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 LOCKS := requirements.lock requirements-test.lock
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | sha256sum | cut -c1-12)
 
-.PHONY: audit setup run test lint messages migrate demo worker beat clean bench bench-engine bench-names bench-certificates catalogues
+.PHONY: audit setup run test lint messages migrate demo worker beat clean bench bench-engine bench-names bench-certificates bench-queue catalogues
 
 # This machine gets the runtime and the test tools; the Docker image the runtime only.
 $(STAMP): $(LOCKS)
@@ -18,7 +18,7 @@ $(STAMP): $(LOCKS)
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-migrate demo run worker beat catalogues bench-engine bench-names bench-certificates: \
+migrate demo run worker beat catalogues bench-engine bench-names bench-certificates bench-queue: \
   export DJANGO_DEBUG = 1
 test: export DJANGO_SETTINGS_MODULE = config.settings_test
 
@@ -71,6 +71,9 @@ bench-engine: setup
 
 bench-names: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_names --names $(or $(NAMES),1000000)
+
+bench-queue: setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_queue --rows $(or $(ROWS),1000000)
 
 bench-certificates: setup
 	$(PY) -m tests.bench.bench_certificates

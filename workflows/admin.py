@@ -52,3 +52,19 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ("pk", "title", "desk", "state", "assignee", "due_at")
+    list_filter = ("state", "desk")
+    list_select_related = ("desk", "assignee")
+    readonly_fields = ("case", "step_id", "title", "position", "kind", "desk", "state",
+                       "assignee", "ready_at", "due_at", "decided_at", "escalated_at",
+                       "comment", "error", "data")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,7 +1,12 @@
+"""The back office's forms: a clerk's decision, the queue's filters (GET)."""
+
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from .models import OPEN_STATES
+from .selectors import Claimed, QueueFilters
 
 
 class DecisionForm(forms.Form):
@@ -45,3 +50,44 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = members
+
+
+class QueueFilterForm(forms.Form):
+    guichet = forms.ChoiceField(label=_("Guichet"), required=False)
+    procedure = forms.ChoiceField(label=_("Procédure"), required=False)
+    etape = forms.ChoiceField(label=_("Étape"), required=False)
+    etat = forms.ChoiceField(
+        label=_("État"), required=False,
+        choices=[("", _("Tous"))] + [(state.value, state.label) for state in OPEN_STATES])
+    prise = forms.ChoiceField(label=_("Prise en charge"), required=False, choices=[
+        ("", _("À traiter et les miennes")),
+        (Claimed.UNCLAIMED, _("Non prises en charge")),
+        (Claimed.MINE, _("Prises par moi")),
+        (Claimed.ANYONE, _("Prises par un agent")),
+    ])
+    en_retard = forms.BooleanField(label=_("En retard seulement"), required=False)
+    q = forms.CharField(
+        label=_("Rechercher"), required=False, max_length=100,
+        help_text=_("Numéro de dossier, dénomination, demandeur ou numéro RCCM."))
+
+    def __init__(self, *args, desks, procedures, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.desks = {desk.code: desk for desk in desks}
+        self.fields["guichet"].choices = [("", _("Tous mes guichets"))] + [
+            (desk.code, desk.name) for desk in desks]
+        self.fields["procedure"].choices = [("", _("Toutes")), *procedures]
+        self.fields["etape"].choices = [("", _("Toutes")), *steps]
+
+    def filters(self) -> QueueFilters:
+        """The valid filters (an invalid one is dropped, not an error page)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return QueueFilters(
+            desk=self.desks.get(data.get("guichet") or ""),
+            procedure=data.get("procedure") or "",
+            step=data.get("etape") or "",
+            state=data.get("etat") or "",
+            overdue=bool(data.get("en_retard")),
+            claimed=data.get("prise") or "",
+            search=data.get("q") or "",
+        )

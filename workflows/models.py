@@ -5,6 +5,8 @@ The engine runs any object a definition describes; it knows nothing of companies
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -86,8 +88,21 @@ class CaseState(models.TextChoices):
     CANCELLED = "cancelled", _("annulé")
 
 
+def search_form(text: str) -> str:
+    """The comparable form of a searched text: lower case, no accents, single spaces (what
+    Case.search_text holds and what a search looks for)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.lower().split())
+
+
 class Case(FSMModelMixin, models.Model):
-    """One run of a definition for one subject (e.g. a company filing)."""
+    """One run of a definition for one subject (e.g. a company filing).
+
+    What the subject says of itself (its `workflow_summary()`: file number, title,
+    applicant, identifiers) is copied here, so that a desk's queue shows and searches it
+    without loading the subjects, and the engine imports nothing of the subject's app.
+    """
 
     definition = models.ForeignKey(WorkflowDefinition, on_delete=models.PROTECT)
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
@@ -98,6 +113,13 @@ class Case(FSMModelMixin, models.Model):
     )
     started_at = models.DateTimeField(_("ouvert le"), default=timezone.now)
     ended_at = models.DateTimeField(_("clos le"), null=True, blank=True)
+    reference = models.CharField(_("numéro de dossier"), max_length=40, blank=True,
+                                 db_index=True)
+    title = models.CharField(_("objet"), max_length=200, blank=True)
+    applicant = models.CharField(_("demandeur"), max_length=200, blank=True)
+    # search_form() of the reference, title, applicant and identifiers (RCCM number...);
+    # a trigram index serves it on PostgreSQL (migration 0002).
+    search_text = models.TextField(_("texte de recherche"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("dossier en traitement")
@@ -187,7 +209,15 @@ class Task(ConcurrentTransitionMixin, models.Model):
         constraints = [
             models.UniqueConstraint(fields=("case", "step_id"), name="unique_task_step")
         ]
-        indexes = [models.Index(fields=("desk", "state", "due_at"))]
+        indexes = [
+            models.Index(fields=("desk", "state", "due_at")),
+            # A queue page: open tasks by due time, then id (the keyset), across the user's
+            # desks or within one; partial, so closed tasks (most of them) cost nothing.
+            models.Index(fields=("due_at", "id"), name="task_open_by_due",
+                         condition=models.Q(state__in=("ready", "claimed", "failed"))),
+            models.Index(fields=("desk", "due_at", "id"), name="task_open_by_desk_due",
+                         condition=models.Q(state__in=("ready", "claimed", "failed"))),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.get_state_display()})"

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypedDict, runtime_checkable
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -39,6 +39,30 @@ class WorkflowSubject(Protocol):
 
     def correctable_sections(self) -> Sequence[tuple[str, str]]:
         """(code, label) of what a desk may send back to the applicant for correction."""
+        ...
+
+
+class WorkflowSummary(TypedDict, total=False):
+    """What a desk's queue shows of a case and searches it by (every key optional)."""
+
+    reference: str  # the file number, e.g. "CFE-2026-000042"
+    title: str  # what the case is about, e.g. the company's name
+    applicant: str  # who filed it
+    identifiers: Sequence[str]  # numbers the register gave it (RCCM, NIF...)
+
+
+@runtime_checkable
+class SummarisedSubject(Protocol):
+    """Optional for a subject: one that has it is found in the queues by what it says.
+
+    The engine copies the summary onto the case when the case starts, when the applicant
+    resubmits, and after every approval (once the step's handlers have run: an identifier
+    recorded by a handler is searchable at once). A subject's app that changes the summary
+    elsewhere calls ``workflows.services.refresh_summary(case)``. Without it, the queue
+    shows the subject's ``str()``.
+    """
+
+    def workflow_summary(self) -> WorkflowSummary:
         ...
 
 

@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from .models import (
     Task,
     TaskState,
     WorkflowDefinition,
+    search_form,
 )
 
 
@@ -53,6 +55,36 @@ def latest_definition(code: str) -> WorkflowDefinition:
 def subject_facts(subject: procedures.WorkflowSubject) -> dict:
     """What a definition's conditions may test; the subject says (workflow_facts())."""
     return dict(subject.workflow_facts())
+
+
+SUMMARY_FIELDS = ("reference", "title", "applicant", "search_text")
+
+
+def summary_fields(subject) -> dict[str, str]:
+    """The case's copy of what the subject says of itself (WorkflowSummary), cut to the
+    columns' lengths; a subject without workflow_summary() is shown by its str()."""
+    if isinstance(subject, procedures.SummarisedSubject):
+        summary = subject.workflow_summary()
+    else:
+        summary = {"title": str(subject)}
+    reference = str(summary.get("reference") or "")[:40]
+    title = str(summary.get("title") or "")[:200]
+    applicant = str(summary.get("applicant") or "")[:200]
+    identifiers = [str(value) for value in summary.get("identifiers") or () if value]
+    return {"reference": reference, "title": title, "applicant": applicant,
+            "search_text": search_form(" ".join([reference, title, applicant, *identifiers]))}
+
+
+def refresh_summary(case: Case) -> Case:
+    """Copy the subject's summary onto its case again, read from the database as it is
+    now in this transaction (e.g. after the subject's app recorded an RCCM number)."""
+    subject = case.subject_type.model_class()._default_manager.get(pk=case.subject_id)
+    fields = summary_fields(subject)
+    if any(getattr(case, name) != value for name, value in fields.items()):
+        Case.objects.filter(pk=case.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(case, name, value)
+    return case
 
 
 def _handler(case: Case, name: str):
@@ -77,6 +109,7 @@ def start_case(*, definition_code: str, subject: procedures.WorkflowSubject,
         definition=definition,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
+        **summary_fields(subject),
     )
     audit.record(obj=case, action="start", to_state=case.state, actor=actor, case=case)
     desks = {desk.code: desk for desk in Desk.objects.all()}
@@ -196,6 +229,37 @@ def claim_task(*, task_id: int, user) -> Task:
     return task
 
 
+# How many taken candidates "take the next task" steps over where rows cannot be locked
+# and skipped (SQLite): each one lost means another clerk took it in the meantime.
+NEXT_TASK_ATTEMPTS = 5
+
+
+@audit.atomic
+def claim_next_task(*, user, desk: Desk | None = None) -> Task | None:
+    """Take the oldest ready task (by due time) of the user's desks, or of `desk`: a ready
+    manual task or a failed automatic check, never on a case the user filed. None when
+    there is nothing to take.
+
+    On PostgreSQL the candidate row is locked and rows other clerks are taking are skipped
+    (SELECT ... FOR UPDATE SKIP LOCKED), so clerks clicking at once get different tasks
+    without waiting on each other; elsewhere a lost race moves on to the next candidate.
+    """
+    candidates = selectors.claimable_by(user, desk=desk)
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    if skip_locked:
+        candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+    for _attempt in range(1 if skip_locked else NEXT_TASK_ATTEMPTS):
+        task = candidates.first()
+        if task is None:
+            return None
+        try:
+            _transition(task, "claim", actor=user, action="claim", user=user)
+        except WorkflowError:
+            continue
+        return task
+    return None
+
+
 @audit.atomic
 def release_task(*, task_id: int, user) -> Task:
     task = _task(task_id)
@@ -275,6 +339,8 @@ def _after_approval(task: Task, step: dict, *, actor) -> None:
         _handler(task.case, step["on_approve"])(case=task.case, task=task, actor=actor)
     _call_case_handler(task.case, "on_step_approved", task=task, actor=actor)
     _advance(task.case, actor=actor)
+    # The handlers may have recorded an identifier (a NIF; the RCCM number on completion).
+    refresh_summary(task.case)
 
 
 @audit.atomic
@@ -318,6 +384,7 @@ def resume_case(*, case_id: int, actor, changed: list[str] | tuple = ()) -> Case
     for task in case.tasks.filter(kind=StepKind.AUTOMATIC, state=TaskState.READY):
         _enqueue_automatic(task)
     _advance(case, actor=actor)
+    refresh_summary(case)  # the applicant may have corrected the name
     return case
 
 

@@ -84,6 +84,14 @@ TARGETS: dict[str, Target] = {
                              lambda w: {"reference": w.registered.reference}),
     "rccm_extract[B]": Target("registry:rccm_extract",
                               lambda w: {"reference": w.registered.reference}),
+    "register_search": Target("registry:register_search", query="?q=inconnu"),
+    "company_register[B]": Target("registry:company_register",
+                                  lambda w: {"reference": w.registered.reference}),
+    "revoke_document[B:certificate]": Target(
+        "registry:revoke_document",
+        lambda w: {"reference": w.registered.reference,
+                   "document_id": w.registered.company.certificate_id},
+        data=lambda w: {"reason": "struck_off", "public_reason": "", "confirm": "1"}),
     "staff_document[A]": Target("registry:staff_document", lambda w: {
         "reference": w.filing.reference, "document_id": w.document_id}),
     "staff_document[C]": Target("registry:staff_document", lambda w: {
@@ -92,6 +100,7 @@ TARGETS: dict[str, Target] = {
         "reference": w.filing.reference, "document_id": w.registrar_document_id}),
     "queue": Target("workflows:queue"),
     "dashboard": Target("workflows:dashboard"),
+    "take_next": Target("workflows:take_next"),
     "task[A:intake, guichet approved]": Target("workflows:task", task("A:intake")),
     "task[A:registry, greffe ready]": Target("workflows:task", task("A:registry")),
     "task[A:tax, impots waiting]": Target("workflows:task", task("A:tax")),
@@ -183,11 +192,18 @@ POST withdraw[draft]                        in  302  404  404  404  404  404  40
 GET  certificate[B]                        404  200  404  404  404  404  404  404  404  404  404
 GET  rccm_extract[B]                       405  405  405  405  405  405  405  405  405  405  405
 POST rccm_extract[B]                       404  200  404  404  404  404  404  404  404  404  404
+GET  register_search                        in  403  403  403  403  403  403  200  403  403  mfa
+POST register_search                       405  405  405  405  405  405  405  405  405  405  405
+GET  company_register[B]                    in  403  403  403  403  403  403  200  403  403  mfa
+GET  revoke_document[B:certificate]         in  403  403  403  403  403  403  200  403  403  mfa
+POST revoke_document[B:certificate]         in  403  403  403  403  403  403  302  403  403  mfa
 GET  staff_document[A]                      in  403  403  200  200  404  200  404  404  403  mfa
 GET  staff_document[C]                      in  403  403  200  200  200  200  200  404  403  mfa
 GET  staff_document[A, C's id]              in  403  403  404  404  404  404  404  404  403  mfa
 GET  queue                                  in  403  403  200  200  200  200  200  200  403  mfa
 GET  dashboard                              in  403  403  200  200  200  200  200  200  403  mfa
+GET  take_next                             405  405  405  405  405  405  405  405  405  405  405
+POST take_next                              in  403  403  302  302  302  302  302  302  403  mfa
 GET  task[A:intake, guichet approved]       in  403  403  404  200  404  404  404  404  403  mfa
 GET  task[A:registry, greffe ready]         in  403  403  200  404  404  200  404  404  403  mfa
 GET  task[A:tax, impots waiting]            in  403  403  404  404  404  404  404  404  403  mfa

@@ -46,3 +46,8 @@ class Permit(models.Model):
 
     def correctable_sections(self) -> list[tuple[str, str]]:
         return list(CORRECTABLE_SECTIONS)
+
+    def workflow_summary(self) -> dict:
+        # The holder is in the title (str): the toy has no applicant apart from the holder.
+        return {"reference": f"PERMIS-{self.pk:05d}", "title": str(self),
+                "identifiers": [self.licence_number] if self.licence_number else []}

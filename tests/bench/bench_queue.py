@@ -1,0 +1,303 @@
+"""Queue benchmark: a desk's queue over N company filings, through the real views.
+
+    make bench-queue                      # 1,000,000 filings
+    make bench-queue ROWS=100000
+    .venv/bin/python -m tests.bench.bench_queue --rows 100000
+
+A throw-away PostgreSQL database is migrated (procedures and desks published), then loaded
+with SQL (INSERT ... SELECT generate_series, no ORM per row): N filings
+(registry_application), one case each with its summary (file number, company name,
+applicant, RCCM number), one task per step of company creation (7), and one audit event
+per case (the applicant's "start", which the queue's "not your own filing" rule reads).
+80% of the cases are completed; the others stand at one step, open (ready, claimed, or a
+failed automatic check), about half of them overdue.
+
+A clerk of the court registry (greffe) then loads, with Django's test client: the queue's
+first page, a deep keyset page (the middle of the desk's queue), a search by file number,
+a search by company name, a filter (overdue at one step), and Django admin's changelist
+for Task on the same data (a superuser; STAFF_MFA_REQUIRED off for the benchmark).
+Query counts are taken first on 1,000 filings, then on N: they must not grow.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guichet_bench")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/8")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from .common import QueryCounter, QueryTimer, machine, throwaway_database  # noqa: E402
+
+settings.DEBUG = False  # no query log: the figures are production's
+settings.STAFF_MFA_REQUIRED = False  # the clients sign in with force_login
+
+TARGET_QUEUE_P95_MS = 50
+TARGET_ADMIN_RATIO = 10
+SMALL = 1_000
+RUNS = 30
+WARMUP = 3
+CLERKS_PER_DESK = 3
+OWNERS = 500
+NAME_WORDS = ("Éléphant Bleu", "Soleil Levant", "Baobab", "Lomé Négoce", "Kara Transit",
+              "Atakpamé Agro", "Golfe Services", "Plateaux Bois", "Savanes Coton",
+              "Maritime Pêche")
+
+
+def _insert_select(model, exprs: dict[str, str], source: str, params=()) -> int:
+    """INSERT INTO model's table SELECT exprs FROM source; every other column gets the
+    field's default (the database has none)."""
+    columns, values, args = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.column in exprs:
+            columns.append(field.column)
+            values.append(exprs[field.column])
+        elif not field.primary_key:
+            columns.append(field.column)
+            values.append("%s")
+            args.append(field.get_db_prep_save(field.get_default(), connection))
+    sql = (f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
+           f"SELECT {', '.join(values)} FROM {source}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*args, *params])
+        return cursor.rowcount
+
+
+def people() -> dict:
+    from django.contrib.auth import get_user_model
+
+    from workflows.models import Desk, DeskMembership
+
+    users = get_user_model().objects
+    owners = users.bulk_create([
+        users.model(email=f"demandeur{n}@example.tg", first_name="Ama", last_name=f"DOE{n}")
+        for n in range(OWNERS)])
+    clerks = {}
+    for desk in Desk.objects.all():
+        for n in range(CLERKS_PER_DESK):
+            user = users.create_user(email=f"{desk.code}{n}@cfe.example.tg")
+            DeskMembership.objects.create(desk=desk, user=user)
+            clerks.setdefault(desk.code, []).append(user)
+    admin = users.create_superuser(email="admin@cfe.example.tg")
+    return {"owners": [owner.pk for owner in owners], "clerks": clerks, "admin": admin}
+
+
+def load(first: int, last: int, world: dict) -> None:
+    """Filings first..last with their cases, tasks and start events."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from registry.models import Application
+    from workflows.models import AuditEvent, Case, Desk, Task
+    from workflows.services import latest_definition
+
+    owners = "ARRAY[" + ",".join(map(str, world["owners"])) + "]"
+    words = "ARRAY[" + ",".join(f"'{word}'" for word in NAME_WORDS) + "]"
+    name = f"({words})[1 + i %% {len(NAME_WORDS)}] || ' ' || i"
+    series = "generate_series(%s, %s) AS i"
+    _insert_select(Application, {
+        "reference": "'CFE-2026-' || lpad(i::text, 7, '0')",
+        "owner_id": f"({owners})[1 + i %% {len(world['owners'])}]",
+        "state": "CASE WHEN i %% 10 < 8 THEN 'registered' ELSE 'in_review' END",
+        "company_name": name,
+        "normalized_name": f"lower({name})",
+        "rccm_number": "CASE WHEN i %% 10 < 8 THEN 'TG-LOM-2026-B-' || lpad(i::text, 7, '0') "
+                       "END",
+        "created_at": "now() - i * interval '20 seconds'",
+        "submitted_at": "now() - i * interval '20 seconds'",
+    }, series, (first, last))
+
+    definition = latest_definition("company_creation")
+    subject_type = ContentType.objects.get_for_model(Application).pk
+    applicant = "trim(u.first_name || ' ' || u.last_name)"
+    searched = (f"lower(translate(a.reference || ' ' || a.company_name || ' ' || {applicant} "
+                "|| ' ' || coalesce(a.rccm_number, '') || ' ' || u.email, "
+                "'ÉéÈèÊêÀàÇçÔô', 'eeeeeeaaccoo'))")
+    _insert_select(Case, {
+        "definition_id": str(definition.pk),
+        "subject_type_id": str(subject_type),
+        "subject_id": "a.id",
+        "state": "CASE a.state WHEN 'registered' THEN 'completed' ELSE 'running' END",
+        "started_at": "a.created_at",
+        "ended_at": "CASE a.state WHEN 'registered' THEN a.created_at + interval '2 days' END",
+        "reference": "a.reference",
+        "title": "a.company_name",
+        "applicant": applicant,
+        "search_text": searched,
+    }, "registry_application a JOIN accounts_user u ON u.id = a.owner_id "
+       "WHERE a.reference BETWEEN %s AND %s",
+        (f"CFE-2026-{first:07d}", f"CFE-2026-{last:07d}"))
+
+    desks = {desk.code: desk.pk for desk in Desk.objects.all()}
+    steps = ", ".join(
+        f"({position}, '{step['id']}', '{step.get('title', step['id'])}', "
+        f"{desks[step['desk']]}, '{step.get('kind', 'manual')}', {step.get('sla_hours', 8)})"
+        for position, step in enumerate(definition.spec["steps"]))
+    count = len(definition.spec["steps"])
+    clerk_ids = {code: [user.pk for user in users] for code, users in world["clerks"].items()}
+    assignee = "CASE s.desk " + " ".join(
+        f"WHEN {desks[code]} THEN {ids[0]}" for code, ids in clerk_ids.items()) + " END"
+    # A running case stands at step (id % steps); its open task is ready, claimed (1 in 7)
+    # or, for an automatic step, failed (1 in 3) or running.
+    open_state = ("CASE WHEN s.kind = 'automatic' THEN CASE WHEN c.id %% 3 = 0 THEN 'failed' "
+                  "ELSE 'running' END WHEN c.id %% 7 = 0 THEN 'claimed' ELSE 'ready' END")
+    state = (f"CASE WHEN c.state = 'completed' OR s.position < c.id %% {count} THEN 'approved' "
+             f"WHEN s.position = c.id %% {count} THEN {open_state} ELSE 'waiting' END")
+    ready_at = ("CASE WHEN c.state = 'completed' THEN c.started_at + s.position * interval "
+                "'1 hour' ELSE now() - ((c.id * 7919) %% 20000) * interval '1 minute' END")
+    _insert_select(Task, {
+        "case_id": "c.id",
+        "step_id": "s.step_id",
+        "title": "s.title",
+        "position": "s.position",
+        "kind": "s.kind",
+        "desk_id": "s.desk",
+        "state": state,
+        "assignee_id": f"CASE WHEN ({state}) = 'claimed' THEN {assignee} END",
+        "ready_at": f"CASE WHEN ({state}) = 'waiting' THEN NULL ELSE {ready_at} END",
+        "due_at": f"CASE WHEN ({state}) = 'waiting' THEN NULL ELSE {ready_at} "
+                  "+ s.sla * interval '1 hour' END",
+        "decided_at": f"CASE WHEN ({state}) = 'approved' THEN {ready_at} END",
+    }, f"workflows_case c CROSS JOIN (VALUES {steps}) AS s(position, step_id, title, desk, "
+       "kind, sla) WHERE c.reference BETWEEN %s AND %s",
+        (f"CFE-2026-{first:07d}", f"CFE-2026-{last:07d}"))
+
+    _insert_select(AuditEvent, {
+        "sequence": "1000000000 + c.id",
+        "at": "c.started_at",
+        "actor_id": "a.owner_id",
+        "object_type": "'workflows.case'",
+        "object_id": "c.id::text",
+        "action": "'start'",
+        "to_state": "'running'",
+        "case_id": "c.id",
+        "previous_hash": "repeat('0', 64)",
+        "hash": "md5(c.id::text) || md5(c.id::text)",
+    }, "workflows_case c JOIN registry_application a ON a.id = c.subject_id "
+       "WHERE c.reference BETWEEN %s AND %s",
+        (f"CFE-2026-{first:07d}", f"CFE-2026-{last:07d}"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def scenarios(world: dict) -> dict[str, tuple[str, object]]:
+    """name -> (URL, user): what is timed."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from workflows import selectors
+    from workflows.models import Desk, Task
+
+    clerk = world["clerks"]["greffe"][1]
+    desk = Desk.objects.get(code="greffe")
+    dated = (selectors.queue_tasks(clerk, selectors.QueueFilters(), desk_ids=[desk.pk])
+             .filter(due_at__isnull=False).order_by("due_at", "pk"))
+    open_tasks = Task.objects.filter(desk=desk, state="ready").count()
+    middle = dated.values_list("due_at", "pk")[open_tasks // 2]
+    cursor = selectors.Cursor(due_at=middle[0], task_id=middle[1]).encode()
+    searched = dated.select_related("case")[open_tasks // 3].case
+    queue = reverse("workflows:queue")
+    return {
+        "queue_first_page": (queue, clerk),
+        "queue_deep_page": (f"{queue}?apres={cursor}", clerk),
+        "queue_search_reference": (f"{queue}?q={searched.reference}", clerk),
+        "queue_search_name": (f"{queue}?{urlencode({'q': searched.title})}", clerk),
+        "queue_filter_overdue_step": (f"{queue}?en_retard=on&etape=registry", clerk),
+        "admin_task_changelist": (reverse("admin:workflows_task_changelist"), world["admin"]),
+    }
+
+
+def measure(url: str, user, runs: int) -> tuple[list[float], int]:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    for _ in range(WARMUP):
+        assert client.get(url).status_code == 200, url
+    timings = []
+    for _ in range(runs):
+        with QueryCounter() as counter:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+    return timings, counter.count
+
+
+def explain_slowest(url: str, user) -> None:
+    """Where a page's time goes, by statement (comments)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    with QueryTimer() as timer:
+        for _ in range(5):
+            client.get(url)
+    timer.print_top(4, prefix="queries x5")
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="filings to load")
+    parser.add_argument("--runs", type=int, default=RUNS)
+    args = parser.parse_args()
+    rows = max(args.rows, SMALL + 1)
+    print(f"# queue benchmark: {rows:,} filings, {args.runs} timed requests per page")
+    print(f"# machine: {machine()}")
+    with throwaway_database():
+        from workflows.models import Case, Task
+
+        world = people()
+        load(1, SMALL, world)
+        small_queries = {name: measure(url, user, 1)[1]
+                         for name, (url, user) in scenarios(world).items()}
+        started = time.perf_counter()
+        load(SMALL + 1, rows, world)
+        print(f"load_time: {time.perf_counter() - started:.1f} s")
+        print(f"data_cases: {Case.objects.count()} cases")
+        print(f"data_tasks: {Task.objects.count()} tasks")
+        open_at_greffe = Task.objects.filter(desk__code="greffe",
+                                             state__in=("ready", "claimed", "failed")).count()
+        print(f"data_open_tasks_at_greffe: {open_at_greffe} tasks")
+        results = {}
+        for name, (url, user) in scenarios(world).items():
+            timings, queries = measure(url, user, args.runs)
+            results[name] = (statistics.median(timings), p95(timings), queries)
+            print(f"{name}_median: {results[name][0]:.1f} ms")
+            print(f"{name}_p95: {results[name][1]:.1f} ms")
+            print(f"{name}_queries: {queries} queries (at {SMALL:,} filings: "
+                  f"{small_queries[name]})")
+            explain_slowest(url, user)
+    queue_names = [name for name in results if name.startswith("queue_")]
+    worst_p95 = max(results[name][1] for name in queue_names)
+    admin_median = results["admin_task_changelist"][0]
+    ratio = admin_median / results["queue_first_page"][0]
+    print(f"queue_worst_p95: {worst_p95:.1f} ms")
+    print(f"admin_vs_queue_first_page: {ratio:.1f} x (medians)")
+    constant = all(results[name][2] <= small_queries[name] for name in queue_names)
+    for label, ok in ((f"queue p95 <= {TARGET_QUEUE_P95_MS} ms", worst_p95
+                       <= TARGET_QUEUE_P95_MS),
+                      ("queue query counts constant", constant),
+                      (f"queue >= {TARGET_ADMIN_RATIO}x faster than the admin changelist",
+                       ratio >= TARGET_ADMIN_RATIO)):
+        print(f"# target {label}: {'met' if ok else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
