@@ -61,6 +61,12 @@ def page(live_server, monkeypatch):
         browser.close()
 
 
+def open_link(page, text: str) -> None:
+    """Follow a link and wait for the page's scripts (deferred htmx) before typing."""
+    with page.expect_navigation(wait_until="load"):
+        page.click(f"text={text}")
+
+
 def submit(page) -> None:
     with page.expect_navigation():
         page.click("main form button[type=submit]")
@@ -123,7 +129,7 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     accessible(page)
     shot(page, "02-liste-des-taches")
 
-    page.click("text=Dénomination")
+    open_link(page, "Dénomination")
     page.fill("#id_name_1", "Awa Couture")
     page.wait_for_selector("#name-check .name-check")  # the name check answers as one types
     assert "disponible" in page.inner_text("#name-check").lower()
@@ -132,7 +138,7 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     shot(page, "03-denomination")
     submit(page)
 
-    page.click("text=Activité")
+    open_link(page, "Activité")
     page.fill("#activity-search", "vêtements")
     page.wait_for_selector("#activity-results button")
     page.locator("#activity-results button[data-activity='14']").click()
@@ -140,14 +146,14 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     page.fill("#id_business_purpose", "Confection et vente de vêtements sur mesure.")
     submit(page)
 
-    page.click("text=Siège social")
+    open_link(page, "Siège social")
     page.select_option("#id_region", "maritime")
     page.select_option("#id_prefecture", "golfe")
     page.fill("#id_city", "Lomé")
     page.fill("#id_registered_office", "Rue des Cocotiers, Bè")
     submit(page)
 
-    page.click("text=Capital et parts")
+    open_link(page, "Capital et parts")
     page.fill("#id_capital", "500000")
     page.fill("#id_share_count", "100")
     page.fill("#id_share_nominal", "4000")  # 100 x 4 000 is not 500 000
