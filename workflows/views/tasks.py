@@ -1,4 +1,4 @@
-"""Back-office screens: a desk's queue, a task, and the clerk's decisions."""
+"""One task: what a clerk reviews, and the decisions they take on it."""
 
 from __future__ import annotations
 
@@ -6,83 +6,17 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import diagrams, figures, selectors, services
-from .access import desk_member_required
-from .forms import DecisionForm, QueueFilterForm, ReassignForm
-from .models import StepKind, TaskState
-
-SUCCESS = {
-    "claim": gettext_lazy("Tâche prise en charge."),
-    "release": gettext_lazy("Tâche remise dans la file du guichet."),
-    "approve": gettext_lazy("Décision enregistrée : étape approuvée."),
-    "return": gettext_lazy("Dossier renvoyé au demandeur pour correction."),
-    "reject": gettext_lazy("Dossier rejeté."),
-    "reassign": gettext_lazy("Tâche réattribuée."),
-}
+from .. import diagrams, selectors, services
+from ..access import desk_member_required
+from ..forms import DecisionForm, ReassignForm
+from ..models import StepKind, TaskState
+from .common import SUCCESS
 
 
 def _correctable(subject) -> list[tuple[str, str]]:
     return list(subject.correctable_sections())
-
-
-def _desk_asked(request, desks):
-    """The desk of the `guichet` parameter, None for all; 404 for a desk not the user's."""
-    code = request.GET.get("guichet") or request.POST.get("guichet")
-    if not code:
-        return None
-    desk = next((d for d in desks if d.code == code), None)
-    if desk is None:
-        raise Http404
-    return desk
-
-
-@desk_member_required
-def queue(request):
-    """A page of the queue: a fixed number of queries whatever the number of tasks."""
-    desks = list(selectors.desks_of(request.user))
-    desk = _desk_asked(request, desks)
-    procedures, steps = selectors.queue_choices()
-    form = QueueFilterForm(request.GET, desks=desks, procedures=procedures, steps=steps)
-    filters = form.filters()
-    after = selectors.Cursor.decode(request.GET.get("apres", ""))
-    page = selectors.queue_page(request.user, filters, desk_ids=[d.pk for d in desks],
-                                after=after)
-    next_query = None
-    if page.next_cursor is not None:
-        query = request.GET.copy()
-        query["apres"] = page.next_cursor.encode()
-        next_query = query.urlencode()
-    first_query = request.GET.copy()
-    first_query.pop("apres", None)
-    return render(request, "workflows/queue.html", {
-        "desks": desks, "current_desk": desk, "form": form, "tasks": page.tasks,
-        "next_query": next_query, "is_first_page": after is None,
-        "first_query": first_query.urlencode(), "filtered": any(
-            value for key, value in request.GET.items() if key not in ("guichet", "apres")),
-    })
-
-
-@require_POST
-@desk_member_required
-def take_next(request):
-    """ "Take the next task": claim the oldest ready task of my desks (or of one)."""
-    desk = _desk_asked(request, list(selectors.desks_of(request.user)))
-    task = services.claim_next_task(user=request.user, desk=desk)
-    if task is None:
-        messages.info(request, _("Aucune tâche à prendre pour le moment."))
-        return redirect("workflows:queue")
-    messages.success(request, SUCCESS["claim"])
-    return redirect("workflows:task", task_id=task.pk)
-
-
-@desk_member_required
-def dashboard(request):
-    desks = list(selectors.desks_of(request.user))
-    return render(request, "workflows/dashboard.html",
-                  {"figures": figures.desk_figures(desks), "days": 30})
 
 
 @desk_member_required
