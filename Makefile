@@ -78,7 +78,7 @@ bench-queue: setup
 bench-certificates: setup
 	$(PY) -m tests.bench.bench_certificates
 
-bench: bench-engine bench-names bench-certificates
+bench: bench-engine bench-names bench-certificates bench-queue
 
 # After changing user-facing strings: extract them (needs GNU gettext), then let the French
 # catalogue mirror the French sources. Translate the new English entries in locale/en.
