@@ -304,6 +304,25 @@ class PartyForm(forms.ModelForm):
                    "birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {"shares": _("Parts ou actions reçues en échange des apports.")}
 
+    # How the page groups the fields: (legend or None, field names). Every field of the form
+    # appears once (tests/registry/test_form_sections.py checks it).
+    SECTIONS = (
+        (_("Qui est-ce ?"), ("kind", "roles")),
+        (_("Personne physique"), ("first_name", "last_name", "birth_date", "birth_place",
+                                  "nationality", "id_document_number")),
+        (_("Personne morale (société associée)"), ("legal_name", "registration_number",
+                                                    "representative")),
+        (None, ("address",)),
+        (_("Apports et participation"), ("shares", "cash_contribution", "in_kind_contribution",
+                                         "in_kind_description", "skills_contribution",
+                                         "ownership_percent")),
+    )
+
+    def sections(self) -> list[tuple[str | None, list]]:
+        """The form's bound fields in the groups the page shows, in order."""
+        return [(legend, [self[name] for name in names if name in self.fields])
+                for legend, names in self.SECTIONS]
+
     def __init__(self, *args, legal_form: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ownership_percent"].help_text = _(

@@ -87,6 +87,12 @@ def accessible(page) -> None:
     page.add_script_tag(url=f"{origin}/__tests__/axe.js")
     result = page.evaluate("async () => await axe.run()")
     assert page.csp_violations == [], f"{page.url}: {page.csp_violations}"
+    duplicated = page.evaluate("""() => {
+        const seen = {};
+        for (const el of document.querySelectorAll("[id]")) seen[el.id] = (seen[el.id] || 0) + 1;
+        return Object.keys(seen).filter(id => seen[id] > 1);
+    }""")
+    assert duplicated == [], f"{page.url}: element ids used twice: {duplicated}"
     problems = [(v["id"], v["help"], len(v["nodes"])) for v in result["violations"]
                 if v["impact"] in ("serious", "critical")]
     assert problems == [], f"{page.url}: {problems}"
