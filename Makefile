@@ -31,11 +31,18 @@ migrate: setup
 	$(PY) manage.py migrate --noinput
 
 # The demo's staff accounts have two-factor authentication; in the demo the code is 123456.
+# Links in e-mails and the certificates' QR codes follow the address served:
+# `make run PORT=8100` (or HOST=0.0.0.0 to be reached from a phone on the same network).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: export DEMO_MFA_BYPASS_CODE ?= 123456
-run: migrate
+run: export SITE_URL ?= http://$(HOST):$(PORT)
+run: setup
+	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The demo data only (idempotent), e.g. after `make clean` or into another DATABASE_URL.
 demo: migrate
 	$(PY) manage.py seed_demo
 

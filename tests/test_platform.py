@@ -161,3 +161,20 @@ def test_the_docker_image_gets_the_runtime_packages_and_no_tests_or_keys():
     runtime = (ROOT / "requirements.lock").read_text().lower()
     assert "pytest" not in runtime and "import-linter" not in runtime
     assert (ROOT / "requirements-test.lock").read_text().count("-r requirements.lock") == 1
+
+
+def test_the_demo_prints_the_address_its_links_use_last(transactional_db, settings):
+    import io
+
+    settings.SITE_URL = "http://127.0.0.1:8100"
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert lines[-1].startswith("Site : http://127.0.0.1:8100/")
+    assert any("entrepreneur@demo.tg" in line for line in lines[-10:])
+
+
+def test_make_run_serves_where_its_links_point():
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text()
+    assert "run: export SITE_URL ?= http://$(HOST):$(PORT)" in makefile
+    assert "runserver $(HOST):$(PORT)" in makefile

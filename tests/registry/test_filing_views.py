@@ -214,7 +214,8 @@ def test_a_draft_can_be_abandoned_from_its_task_list(client, complete, entrepren
     client.force_login(entrepreneur)
     assert "Abandonner ce brouillon" in text(client.get(complete.get_absolute_url()))
 
-    client.post(reverse("registry:application_withdraw", args=[complete.reference]))
+    client.post(reverse("registry:application_withdraw", args=[complete.reference]),
+                           {"confirm": "1"})
 
     complete.refresh_from_db()
     assert complete.state == ApplicationState.WITHDRAWN
@@ -224,7 +225,8 @@ def test_a_draft_can_be_abandoned_from_its_task_list(client, complete, entrepren
 def test_withdrawing_a_submitted_filing_cancels_its_tasks(client, signed, entrepreneur):
     client.force_login(entrepreneur)
 
-    response = client.post(reverse("registry:application_withdraw", args=[signed.reference]))
+    response = client.post(reverse("registry:application_withdraw", args=[signed.reference]),
+                           {"confirm": "1"})
 
     assert "Votre dossier a été retiré." in messages_of(response)
     signed.refresh_from_db()
@@ -243,7 +245,8 @@ def test_a_filing_sent_back_for_correction_can_still_be_withdrawn(
                        fields=["people"])
     client.force_login(entrepreneur)
 
-    client.post(reverse("registry:application_withdraw", args=[signed.reference]))
+    client.post(reverse("registry:application_withdraw", args=[signed.reference]),
+                           {"confirm": "1"})
 
     signed.refresh_from_db()
     assert signed.state == ApplicationState.WITHDRAWN
@@ -261,7 +264,8 @@ def test_after_a_decision_the_filing_can_no_longer_be_withdrawn(
     assert "Dossier rejeté." in page and "Dossier incohérent." in page
     assert "Retirer le dossier" not in page
 
-    response = client.post(reverse("registry:application_withdraw", args=[signed.reference]))
+    response = client.post(reverse("registry:application_withdraw", args=[signed.reference]),
+                           {"confirm": "1"})
 
     assert ("Ce dossier ne peut plus être retiré : une décision a été prise."
             in messages_of(response))
@@ -272,3 +276,24 @@ def test_after_a_decision_the_filing_can_no_longer_be_withdrawn(
 def test_the_task_list_is_only_for_drafts(client, signed, entrepreneur):
     client.force_login(entrepreneur)
     assert task_statuses(client.get(signed.get_absolute_url())) == {}
+
+
+def test_abandoning_a_draft_asks_first_and_says_what_is_lost(client, complete, entrepreneur):
+    client.force_login(entrepreneur)
+    page = text(client.get(reverse("registry:application_withdraw",
+                                   args=[complete.reference])))
+    assert "Abandonner ce brouillon ?" in page
+    assert "effacées définitivement" in page
+    client.post(reverse("registry:application_withdraw", args=[complete.reference]))
+    complete.refresh_from_db()
+    assert complete.state == ApplicationState.DRAFT  # no confirmation, nothing happens
+
+
+def test_withdrawing_a_filing_asks_first_and_says_what_is_lost(client, signed, entrepreneur):
+    client.force_login(entrepreneur)
+    page = text(client.get(reverse("registry:application_withdraw", args=[signed.reference])))
+    assert "Retirer ce dossier ?" in page
+    assert "aucun guichet ne traitera plus ce dossier" in page
+    client.post(reverse("registry:application_withdraw", args=[signed.reference]))
+    signed.refresh_from_db()
+    assert signed.state == ApplicationState.IN_REVIEW

@@ -180,4 +180,4 @@ class Command(BaseCommand):
         bypass = getattr(settings, "MFA_TOTP_INSECURE_BYPASS_CODE", None)
         if bypass:
             out.write(f"  Code de double authentification des agents (démo) : {bypass}")
-        out.write("Site : http://127.0.0.1:8000/")
+        out.write(f"Site : {settings.SITE_URL}/  (liens des e-mails et codes QR : même adresse)")
