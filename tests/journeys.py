@@ -250,7 +250,7 @@ def approve_ready_task(client, application_id: int, desk: str) -> Task:
     assert claim.status_code == 302
     approve = client.post(
         reverse("workflows:task_action", args=[task.pk, "approve"]),
-        {"comment": "Conforme.", **STEP_DATA.get(task.step_id, {})},
+        {"confirm": "1", "comment": "Conforme.", **STEP_DATA.get(task.step_id, {})},
     )
     assert approve.status_code == 302
     task.refresh_from_db()

@@ -1,4 +1,4 @@
-"""The case diagram: the definition drawn as SVG, each step coloured by its live state.
+"""The case diagram: the definition drawn as SVG, each step styled and labelled by its state.
 
 Drawn from the same definition the engine runs, so the picture cannot drift from it.
 Steps are laid out in rows by depth (longest chain of prerequisites), top to bottom,
@@ -20,6 +20,7 @@ STYLES = {
     "done": ("#cce2d8", "#005a30"),
     "ready": ("#fff7bf", "#594d00"),
     "overdue": ("#f6d7d2", "#942514"),
+    "failed": ("#ffffff", "#942514"),
     "waiting": ("#f3f2f1", "#505a5f"),
     "returned": ("#fcd6c3", "#6e3619"),
     "stopped": ("#e5e5e5", "#505a5f"),
@@ -32,6 +33,7 @@ def _labels() -> dict[str, str]:
         "done": _("terminé"),
         "ready": _("en cours"),
         "overdue": _("en retard"),
+        "failed": _("✗ contrôle en échec"),
         "waiting": _("en attente"),
         "returned": _("renvoyé"),
         "stopped": _("arrêté"),
@@ -50,6 +52,8 @@ def display_state(task) -> str:
         return "stopped"
     if task.state == TaskState.WAITING:
         return "waiting"
+    if task.state == TaskState.FAILED:
+        return "failed"
     return "overdue" if task.is_overdue else "ready"
 
 
@@ -122,11 +126,15 @@ def case_svg(case: Case, tasks=None) -> SafeString:
         fill, stroke = STYLES[state]
         lines = _wrap(step.get("title", step["id"]))
         dash = ' stroke-dasharray="4 3"' if state == "skipped" else ""
+        # A failed check is told by its thick double-dashed border and its label, not colour.
+        width = 4 if state == "failed" else 2
+        if state == "failed":
+            dash = ' stroke-dasharray="10 3 2 3"'
         parts.append(
             f'<g class="step step-{state}" data-step="{escape(step["id"])}" '
             f'data-state="{state}">'
             f'<rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W}" height="{BOX_H}" rx="4" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="2"{dash}/>'
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{width}"{dash}/>'
             + "".join(
                 f'<text x="{x + BOX_W / 2:.0f}" y="{y + 16 + 13 * index:.0f}" '
                 f'text-anchor="middle" font-weight="600">{escape(line)}</text>'

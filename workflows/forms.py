@@ -26,9 +26,14 @@ class DecisionForm(forms.Form):
         self.step_field_names = []
         for field in (step or {}).get("fields", []):
             name = f"data_{field['name']}"
+            # The expected format (the definition's hint) is read before typing.
+            when = (_("À renseigner pour approuver.") if field.get("required", True)
+                    else _("Facultatif."))
+            hint = field.get("hint")
             self.fields[name] = forms.CharField(
                 label=field["label"], required=False, max_length=60,
-                help_text=_("À renseigner pour approuver."),
+                help_text=(_("Format attendu : %(hint)s. %(when)s")
+                           % {"hint": hint, "when": when}) if hint else when,
             )
             self.step_field_names.append(name)
         if correctable:
@@ -42,6 +47,16 @@ class DecisionForm(forms.Form):
     def step_data(self) -> dict:
         return {name.removeprefix("data_"): self.cleaned_data.get(name, "")
                 for name in self.step_field_names}
+
+
+class NoteForm(forms.Form):
+    """An internal note between staff on a case: never shown to the applicant."""
+
+    text = forms.CharField(
+        label=_("Note interne"), max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visible des seuls agents ; le demandeur ne la voit jamais."),
+    )
 
 
 class ReassignForm(forms.Form):

@@ -201,6 +201,9 @@ class Task(ConcurrentTransitionMixin, models.Model):
     comment = models.TextField(_("observation"), blank=True)
     error = models.TextField(_("erreur du contrôle automatique"), blank=True)
     data = models.JSONField(_("données saisies"), default=dict, blank=True)
+    # What an automatic check found, as its handler gave it: [{"label", "value"}, ...].
+    evidence = models.JSONField(_("constats du contrôle automatique"), default=list,
+                                blank=True)
 
     class Meta:
         verbose_name = _("tâche")
@@ -315,6 +318,27 @@ class Task(ConcurrentTransitionMixin, models.Model):
     )
     def cancel(self) -> None:
         self.decided_at = timezone.now()
+
+
+class Note(models.Model):
+    """An internal note between staff on a case; never shown to the applicant."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    task = models.ForeignKey(Task, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="notes", verbose_name=_("tâche"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("auteur"))
+    text = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(_("écrite le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note interne")
+        verbose_name_plural = _("notes internes")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=("case", "-created_at"), name="note_case_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AuditEvent(models.Model):

@@ -104,7 +104,7 @@ def test_a_broker_down_while_a_clerk_approves_delays_the_checks_until_it_is_back
 
             started = time.monotonic()
             response = clerk.post(reverse("workflows:task_action", args=[intake.pk, "approve"]),
-                                  {"comment": "Dossier complet."})
+                                  {"confirm": "1", "comment": "Dossier complet."})
             took = time.monotonic() - started
             # The page answered normally: the decision is saved, nothing failed for the clerk.
             assert response.status_code == 302

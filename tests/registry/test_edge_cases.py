@@ -93,7 +93,7 @@ def test_a_return_must_name_something_to_correct(client, submitted, clerks):
     client.force_login(clerks["guichet"])
     client.post(reverse("workflows:task_action", args=[intake.pk, "claim"]))
     response = client.post(reverse("workflows:task_action", args=[intake.pk, "return"]),
-                           {"comment": "À revoir."}, follow=True)
+                           {"confirm": "1", "comment": "À revoir."}, follow=True)
     assert "Cochez au moins un élément" in response.content.decode()
     intake.refresh_from_db()
     assert intake.state == TaskState.CLAIMED

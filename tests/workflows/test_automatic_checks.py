@@ -198,7 +198,7 @@ def test_a_failed_inspection_is_in_the_greffe_queue_page_and_decided_there(
     client.post(reverse("workflows:task_action", args=[inspection.pk, "claim"]))
     with run_on_commit():
         response = client.post(reverse("workflows:task_action", args=[inspection.pk, "approve"]),
-                               {"comment": "Vu sur place."})
+                               {"confirm": "1", "comment": "Vu sur place."})
     assert response.status_code == 302
     inspection.refresh_from_db()
     assert inspection.state == TaskState.APPROVED

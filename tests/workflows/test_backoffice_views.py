@@ -261,7 +261,8 @@ def test_a_subject_with_nothing_correctable_gets_no_checkboxes(client, clerks, i
     body = client.get(task_url(intake)).content.decode()
 
     assert 'name="correction_fields"' not in body
-    response = client.post(task_url(intake, "return"), {"comment": "Rappelez-nous."})
+    response = client.post(task_url(intake, "return"),
+                           {"confirm": "1", "comment": "Rappelez-nous."})
     assert ("success", "Dossier renvoyé au demandeur pour correction.") in messages_of(response)
 
 
@@ -304,7 +305,8 @@ def test_claim_then_approve_through_the_views(client, clerks, permit, case, inta
     assert page.context["can_claim"] is False
 
     with run_on_commit():  # the inspection runs once the decision is committed
-        response = client.post(task_url(intake, "approve"), {"comment": "Dossier complet"})
+        response = client.post(task_url(intake, "approve"),
+                               {"confirm": "1", "comment": "Dossier complet"})
     assert response.status_code == 302
     assert response.url == QUEUE_URL
     assert ("success", "Décision enregistrée : étape approuvée.") in messages_of(response)
@@ -335,7 +337,8 @@ def test_release_through_the_view_puts_the_task_back(client, clerks, intake):
 def test_the_success_message_is_shown_in_french_on_the_next_page(client, clerks, intake):
     login(client, clerks["guichet"])
     client.post(task_url(intake, "claim"))
-    response = client.post(task_url(intake, "approve"), {"comment": ""}, follow=True)
+    response = client.post(task_url(intake, "approve"),
+                           {"confirm": "1", "comment": ""}, follow=True)
     assert response.status_code == 200
     assert response["Content-Language"] == "fr"
     assert "Décision enregistrée : étape approuvée." in response.content.decode()
@@ -349,7 +352,8 @@ def test_a_second_clerk_approving_a_decided_task_gets_an_error_and_nothing_chang
     decided_at = intake.decided_at
     before = event_count()
 
-    response = login(client, colleague).post(task_url(intake, "approve"), {"comment": "moi aussi"})
+    response = login(client, colleague).post(task_url(intake, "approve"),
+                                             {"confirm": "1", "comment": "moi aussi"})
 
     assert response.status_code == 302
     assert response.url == task_url(intake)
@@ -370,7 +374,8 @@ def test_a_colleague_cannot_approve_a_task_claimed_by_someone_else(
 ):
     login(client, clerks["guichet"]).post(task_url(intake, "claim"))
 
-    response = login(client, colleague).post(task_url(intake, "approve"), {"comment": ""})
+    response = login(client, colleague).post(task_url(intake, "approve"),
+                                             {"confirm": "1", "comment": ""})
 
     assert last_message(response) == (
         "error",
@@ -385,7 +390,7 @@ def test_returning_without_comment_through_the_view_is_refused(client, clerks, c
     login(client, clerks["guichet"])
     client.post(task_url(intake, "claim"))
 
-    response = client.post(task_url(intake, "return"), {"comment": "  "})
+    response = client.post(task_url(intake, "return"), {"confirm": "1", "comment": "  "})
 
     assert last_message(response) == ("error", "Indiquez au demandeur ce qu'il doit corriger.")
     intake.refresh_from_db()
@@ -401,6 +406,7 @@ def test_returning_through_the_view_with_checked_sections_hands_them_to_the_subj
     client.post(task_url(intake, "claim"))
 
     response = client.post(task_url(intake, "return"), {
+        "confirm": "1",
         "comment": "Plan des locaux illisible", "correction_fields": ["premises", "documents"],
     })
 
@@ -419,7 +425,7 @@ def test_returning_through_the_view_without_a_checked_section_is_refused(
     login(client, clerks["guichet"])
     client.post(task_url(intake, "claim"))
 
-    response = client.post(task_url(intake, "return"), {"comment": "À corriger"})
+    response = client.post(task_url(intake, "return"), {"confirm": "1", "comment": "À corriger"})
 
     assert last_message(response) == (
         "error", "Cochez au moins un élément que le demandeur doit corriger.")
@@ -436,6 +442,7 @@ def test_returning_through_the_view_with_an_unknown_section_is_refused(
     client.post(task_url(intake, "claim"))
 
     response = client.post(task_url(intake, "return"), {
+        "confirm": "1",
         "comment": "À corriger", "correction_fields": ["premises", "licence_number"],
     })
 
@@ -452,7 +459,8 @@ def test_rejecting_through_the_view_rejects_the_subject(client, clerks, permit, 
     login(client, clerks["guichet"])
     client.post(task_url(intake, "claim"))
 
-    response = client.post(task_url(intake, "reject"), {"comment": "Activité interdite"})
+    response = client.post(task_url(intake, "reject"),
+                           {"confirm": "1", "comment": "Activité interdite"})
 
     assert ("success", "Dossier rejeté.") in messages_of(response)
     permit.refresh_from_db()
@@ -465,7 +473,7 @@ def test_an_overlong_comment_is_refused_before_any_decision(client, clerks, inta
     login(client, clerks["guichet"])
     client.post(task_url(intake, "claim"))
 
-    response = client.post(task_url(intake, "approve"), {"comment": "x" * 4001})
+    response = client.post(task_url(intake, "approve"), {"confirm": "1", "comment": "x" * 4001})
 
     level, text = last_message(response)
     assert level == "error"
@@ -508,7 +516,7 @@ def test_approving_the_licence_through_the_view_stores_the_number_without_spaces
     client.post(task_url(licence, "claim"))
 
     response = client.post(task_url(licence, "approve"),
-                           {"comment": "", "data_licence_number": "2026 0042",
+                           {"confirm": "1", "comment": "", "data_licence_number": "2026 0042",
                             "data_register_page": "C-7"})
 
     assert response.url == QUEUE_URL
@@ -526,7 +534,7 @@ def test_approving_the_licence_through_the_view_without_number_names_the_field(
     client.post(task_url(licence, "claim"))
 
     response = client.post(task_url(licence, "approve"),
-                           {"comment": "", "data_licence_number": ""})
+                           {"confirm": "1", "comment": "", "data_licence_number": ""})
 
     assert response.url == task_url(licence)
     assert last_message(response) == (
@@ -544,7 +552,8 @@ def test_approving_the_licence_through_the_view_with_a_malformed_page_is_refused
     client.post(task_url(licence, "claim"))
 
     response = client.post(task_url(licence, "approve"),
-                           {"data_licence_number": "20260042", "data_register_page": "page 7"})
+                           {"confirm": "1", "data_licence_number": "20260042",
+                            "data_register_page": "page 7"})
 
     assert last_message(response) == (
         "error", "Le champ « Page du registre » n'a pas le format attendu.")

@@ -53,10 +53,11 @@ def test_after_intake_approval_intake_and_inspection_are_done_and_both_desks_rea
     }
 
 
-def test_a_claimed_task_and_a_failed_check_are_drawn_as_in_progress(clerks):
+def test_a_failed_check_is_drawn_as_failed_and_in_progress_once_claimed(clerks):
     case = start(make_permit("Bar du Port", check_problem="Extincteur absent."))
     claim_and_approve(case, "intake", clerks["guichet"])
-    assert step_states(case_svg(case))["inspection"] == "ready"  # failed: a person decides
+    assert step_states(case_svg(case))["inspection"] == "failed"
+    assert "contrôle en échec" in str(case_svg(case))
     engine.claim_task(task_id=task_of(case, "inspection").pk, user=clerks["greffe"])
     assert step_states(case_svg(case))["inspection"] == "ready"
 

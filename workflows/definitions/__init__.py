@@ -49,8 +49,9 @@ def validate(spec: dict, *, desk_codes: set[str],
 
     Checked: required keys, duplicate ids, unknown desks, kinds, prerequisites, cycles,
     handlers the procedure did not register (`handlers`, by default those registered for
-    the spec's code), desk fields, and unreachable steps (a condition on a fact the
-    definition does not declare, or on values that fact never takes).
+    the spec's code), desk fields (name, label, pattern, hint), and unreachable steps (a
+    condition on a fact the definition does not declare, or on values that fact never
+    takes).
     """
     for key in ("code", "title", "steps"):
         if not spec.get(key):
@@ -105,6 +106,11 @@ def _check_fields(step: dict) -> None:
         if field["name"] in names:
             raise DefinitionError(f"step '{step['id']}': duplicate field '{field['name']}'")
         names.add(field["name"])
+        hint = field.get("hint")
+        if hint is not None and (not isinstance(hint, str) or not hint.strip()):
+            raise DefinitionError(
+                f"step '{step['id']}': field '{field['name']}' has an empty or non-text hint"
+            )
         if field.get("pattern"):
             try:
                 re.compile(field["pattern"])

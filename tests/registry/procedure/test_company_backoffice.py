@@ -81,7 +81,8 @@ def test_returning_with_comment_through_the_view_asks_for_correction(
     login(client, clerks["guichet"])
     client.post(task_url(intake, "claim"))
 
-    response = client.post(task_url(intake, "return"), {"comment": "Joindre les statuts",
+    response = client.post(task_url(intake, "return"),
+                           {"confirm": "1", "comment": "Joindre les statuts",
                                                         "correction_fields": ["documents"]})
 
     assert response.url == QUEUE_URL
@@ -97,7 +98,8 @@ def test_rejecting_through_the_view_rejects_the_filing(client, clerks, submitted
     login(client, clerks["guichet"])
     client.post(task_url(intake, "claim"))
 
-    response = client.post(task_url(intake, "reject"), {"comment": "Objet illicite"})
+    response = client.post(task_url(intake, "reject"),
+                           {"confirm": "1", "comment": "Objet illicite"})
 
     assert ("success", "Dossier rejeté.") in messages_of(response)
     submitted.refresh_from_db()
@@ -144,7 +146,8 @@ def test_approving_tax_through_the_view_stores_the_nif_without_spaces(
     login(client, clerks["impots"])
     client.post(task_url(tax, "claim"))
 
-    response = client.post(task_url(tax, "approve"), {"comment": "", "data_nif": "1000 428 517"})
+    response = client.post(task_url(tax, "approve"),
+                           {"confirm": "1", "comment": "", "data_nif": "1000 428 517"})
 
     assert response.url == QUEUE_URL
     tax.refresh_from_db()
@@ -160,7 +163,8 @@ def test_approving_tax_through_the_view_without_nif_shows_the_field_in_error(
     login(client, clerks["impots"])
     client.post(task_url(tax, "claim"))
 
-    response = client.post(task_url(tax, "approve"), {"comment": "", "data_nif": ""})
+    response = client.post(task_url(tax, "approve"),
+                           {"confirm": "1", "comment": "", "data_nif": ""})
 
     assert response.url == task_url(tax)
     assert last_message(response) == (
@@ -178,6 +182,7 @@ def test_returning_through_the_view_with_checked_fields_opens_only_those(
     client.post(task_url(intake, "claim"))
 
     client.post(task_url(intake, "return"), {
+        "confirm": "1",
         "comment": "Numéro de CNI illisible",
         "correction_fields": ["people", "documents"],
     })

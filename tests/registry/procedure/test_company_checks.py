@@ -241,7 +241,7 @@ def test_a_failed_name_check_is_in_the_guichet_queue_with_its_error_and_can_be_d
     client.post(reverse("workflows:task_action", args=[name_check.pk, "claim"]))
     with run_on_commit():
         response = client.post(reverse("workflows:task_action", args=[name_check.pk, "approve"]),
-                               {"comment": "Pas de confusion possible."})
+                               {"confirm": "1", "comment": "Pas de confusion possible."})
     assert response.status_code == 302
     name_check.refresh_from_db()
     assert name_check.state == TaskState.APPROVED

@@ -34,7 +34,7 @@ def _claimed(application, step: str, clerks) -> Task:
 def _approve_through_the_view(client, clerk, task, data: dict):
     client.force_login(clerk)
     url = reverse("workflows:task_action", kwargs={"task_id": task.pk, "action": "approve"})
-    return client.post(url, {"comment": "", **data})
+    return client.post(url, {"comment": "", "confirm": "1", **data})
 
 
 def _errors(response) -> list[str]:

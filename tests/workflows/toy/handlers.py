@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from workflows.services import CheckFailed
+from workflows.services import CheckFailed, CheckResult
 
 from .models import Permit
 
@@ -23,9 +23,11 @@ def inspect_premises(*, case, task) -> str:
     permit.check_runs += 1
     _log(permit, "inspect_premises", step=task.step_id)
     permit.save(update_fields=["check_runs", "calls"])
+    evidence = [{"label": "Titulaire", "value": permit.holder},
+                {"label": "Constat de l'inspecteur", "value": permit.check_problem or "aucun"}]
     if permit.check_problem:
-        raise CheckFailed(permit.check_problem)
-    return "Locaux conformes."
+        raise CheckFailed(permit.check_problem, evidence=evidence)
+    return CheckResult("Locaux conformes.", evidence)
 
 
 def record_licence_number(*, case, task, actor) -> None:
