@@ -45,6 +45,9 @@ class User(AbstractUser):
         help_text=_("Les décisions sur vos dossiers vous sont toujours envoyées par e-mail."),
     )
     notify_by_sms = models.BooleanField(_("recevoir les avis par SMS"), default=False)
+    # Set while a desk member is away (leave, illness): their claimed tasks went back to
+    # the queue and no task is handed to them until they are back.
+    away_since = models.DateTimeField(_("absent depuis"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -57,3 +60,7 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def is_away(self) -> bool:
+        return self.away_since is not None

@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from workflows import selectors as desk_selectors
+
 from .forms import PreferencesForm
 
 
@@ -41,4 +43,7 @@ def preferences(request):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["preferred_language"],
                             max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure())
         return response
-    return render(request, "accounts/preferences.html", {"form": form})
+    return render(request, "accounts/preferences.html", {
+        "form": form,
+        "supervises": desk_selectors.supervised_desks(request.user).exists(),
+    })
