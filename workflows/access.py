@@ -1,4 +1,5 @@
-"""Who may enter the back office: desk members who have set up two-factor authentication."""
+"""Who may enter the back office: desk members who have set up two-factor authentication,
+and managers (read-only: the dashboards of every desk, nothing to claim or decide)."""
 
 from __future__ import annotations
 
@@ -12,31 +13,57 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from .selectors import is_desk_member
+from .models import Desk
+from .selectors import desks_of, is_desk_member
+
+# The read-only role: members of this group (created by migration 0005) see the dashboards
+# of every desk, and nothing else of the back office unless they are desk members too.
+MANAGERS_GROUP = "Gestionnaires"
 
 
 def has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
-def desk_member_required(view):
+def is_manager(user) -> bool:
+    return bool(user.is_authenticated and user.is_active
+                and user.groups.filter(name=MANAGERS_GROUP).exists())
+
+
+def dashboard_desks(user, *, manager: bool | None = None):
+    """The desks whose figures the user sees: every desk for a manager, else their own."""
+    manager = is_manager(user) if manager is None else manager
+    return Desk.objects.all() if manager else desks_of(user)
+
+
+def _staff_required(view, allowed):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_desk_member(user):
+        if not allowed(user):
             raise PermissionDenied
         if settings.STAFF_MFA_REQUIRED and not has_mfa(user):
             messages.warning(
                 request,
                 _("Les agents doivent activer la double authentification avant d'accéder "
-                  "au back-office."),
+                  "à l'espace agents."),
             )
             return redirect("mfa_activate_totp")
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def desk_member_required(view):
+    """Desk members only (with a second factor): the queue, tasks, decisions."""
+    return _staff_required(view, is_desk_member)
+
+
+def manager_or_member_required(view):
+    """Desk members and managers (with a second factor): figures, never personal data."""
+    return _staff_required(view, lambda user: is_manager(user) or is_desk_member(user))
 
 
 def staff_with_mfa(request) -> bool:
