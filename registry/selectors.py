@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentKind, IssuedDocument
 from workflows import selectors as workflow_selectors
 
+from . import reference
+from .legal_forms import LegalForm
 from .models import Application, Company
 
 
@@ -85,3 +87,35 @@ def documents_of_company(company: Company) -> list[IssuedDocument]:
     if company.certificate_id:
         query |= Q(pk=company.certificate_id)
     return list(IssuedDocument.objects.filter(query).order_by("-issued_at", "-pk"))
+
+
+# --- registrations per legal form and per region (the dashboards' register facts) -----------
+
+
+@dataclass(frozen=True)
+class RegistrationCount:
+    code: str
+    label: str
+    count: int
+
+
+def registrations_by_legal_form() -> list[RegistrationCount]:
+    """Companies on the register per legal form, every form listed (zero included), in the
+    order of the legal forms."""
+    counts = dict(Company.objects.values("legal_form").annotate(count=Count("pk"))
+                  .values_list("legal_form", "count"))
+    return [RegistrationCount(form.value, str(form.label), counts.get(form.value, 0))
+            for form in LegalForm]
+
+
+def registrations_by_region() -> list[RegistrationCount]:
+    """Companies on the register per region of their filing (south to north), then those
+    whose filing named no known region."""
+    counts = dict(Company.objects.values("application__region").annotate(count=Count("pk"))
+                  .values_list("application__region", "count"))
+    rows = [RegistrationCount(region.code, region.name, counts.pop(region.code, 0))
+            for region in reference.regions()]
+    unknown = sum(counts.values())
+    if unknown:
+        rows.append(RegistrationCount("", str(_("Non renseignée")), unknown))
+    return rows

@@ -10,6 +10,7 @@ urlpatterns = [
     path("verifier-nom/", views.name_check, name="name_check"),
     path("activites/", views.activity_search, name="activity_search"),
     path("registre/", views.register_search, name="register_search"),
+    path("statistiques/", views.registration_statistics, name="registration_statistics"),
     path("<str:reference>/", views.application_detail, name="application"),
     path("<str:reference>/partie/<slug:section>/", views.section_edit, name="section"),
     path("<str:reference>/personnes/", views.people, name="people"),

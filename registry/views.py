@@ -4,20 +4,22 @@ selectors.applications_for (a filing is its owner's alone)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.client_ip import client_ip
 from documents import selectors as document_selectors
 from documents.issuing import DocumentError
-from workflows import diagrams
+from workflows import charts, diagrams, figures
 from workflows import selectors as workflow_selectors
-from workflows.access import desk_member_required
+from workflows.access import desk_member_required, manager_or_member_required
 
 from . import filing, selectors, services
 from . import reference as reference_data
@@ -276,17 +278,25 @@ def sign(request, reference: str):
     return render(request, "registry/sign.html", {"application": application, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def application_withdraw(request, reference: str):
+    """Abandon a draft or withdraw a filing: a page says what will be lost, then the
+    applicant confirms (nothing happens on a POST without the confirmation)."""
     application = _own(request, reference)
-    try:
-        services.application_withdraw(application_id=application.pk, user=request.user)
-    except services.FilingError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Votre dossier a été retiré."))
-    return redirect(application)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            services.application_withdraw(application_id=application.pk, user=request.user)
+        except services.FilingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Votre dossier a été retiré."))
+        return redirect(application)
+    return render(request, "registry/withdraw_confirm.html", {
+        "application": application,
+        "is_draft": application.state == ApplicationState.DRAFT,
+        "retention_days": settings.PRIVACY_DRAFT_RETENTION_DAYS,
+    })
 
 
 @require_GET
@@ -315,15 +325,38 @@ def activity_search(request):
 
 @desk_member_required
 def staff_document(request, reference: str, document_id: int):
-    """A supporting document, opened by a clerk whose desk has a task on the filing."""
+    """A supporting document, opened by a clerk whose desk has a task on the filing:
+    downloaded, or with ?apercu=1 (a PDF or an image) shown inline in the task page."""
     application = get_object_or_404(selectors.applications_for_staff(request.user),
                                     reference=reference)
     document = document_selectors.supporting_document_of(application, document_id)
     if document is None:
         raise Http404
     stored = document.stored_file
-    return FileResponse(stored.file.open("rb"), as_attachment=False,
+    if request.GET.get("apercu") == "1" and _previewable(stored.content_type):
+        return _inline_preview(stored)
+    return FileResponse(stored.file.open("rb"), as_attachment=True,
                         filename=stored.original_name, content_type=stored.content_type)
+
+
+def _previewable(content_type: str) -> bool:
+    return content_type == "application/pdf" or content_type.startswith("image/")
+
+
+@xframe_options_sameorigin
+def _inline_preview(stored) -> FileResponse:
+    """Inline, and framable by this site's own pages only (the task page's preview).
+
+    Set here, so SecurityHeadersMiddleware's setdefault keeps it: the site's policy with
+    frame-ancestors 'self' instead of 'none'."""
+    response = FileResponse(stored.file.open("rb"), as_attachment=False,
+                            filename=stored.original_name, content_type=stored.content_type)
+    directives = [directive.strip()
+                  for directive in settings.SECURITY_CONTENT_SECURITY_POLICY.split(";")
+                  if directive.strip() and not directive.strip().startswith("frame-ancestors")]
+    response.headers["Content-Security-Policy"] = "; ".join(
+        [*directives, "frame-ancestors 'self'"])
+    return response
 
 
 def certificate_download(request, reference: str):
@@ -440,3 +473,38 @@ def revoke_document(request, reference: str, document_id: int):
         if confirming else "",
     }, status=200)
 
+
+# The register's figures, as a CSV download: ?format=csv&figure=<one of these>.
+STATISTICS_CSV = {
+    "formes": (selectors.registrations_by_legal_form, "Forme juridique"),
+    "regions": (selectors.registrations_by_region, "Région"),
+}
+
+
+@require_GET
+@manager_or_member_required
+def registration_statistics(request):
+    """Companies registered per legal form and per region: counts only, for desk members
+    and managers, linked from the back office's dashboard."""
+    if request.GET.get("format") == "csv":
+        if request.GET.get("figure") not in STATISTICS_CSV:
+            raise Http404
+        read, label = STATISTICS_CSV[request.GET["figure"]]
+        return figures.csv_response(
+            f"immatriculations-{request.GET['figure']}.csv",
+            [_(label), _("Code"), _("Entreprises immatriculées")],
+            [[row.label, row.code, row.count] for row in read()])
+    by_form = selectors.registrations_by_legal_form()
+    by_region = selectors.registrations_by_region()
+    return render(request, "registry/registration_statistics.html", {
+        "by_form": by_form,
+        "by_region": by_region,
+        "total": sum(row.count for row in by_form),
+        "form_chart": charts.bar_chart(
+            _("Immatriculations par forme juridique"),
+            [charts.Bar(row.code, row.count) for row in by_form]),
+        "region_chart": charts.bar_chart(
+            _("Immatriculations par région"),
+            [charts.Bar(row.label, row.count) for row in by_region],
+            colour=charts.COLOURS[2]),
+    })

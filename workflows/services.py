@@ -29,6 +29,7 @@ from .models import (
     CaseState,
     Desk,
     DeskMembership,
+    Note,
     StepKind,
     Task,
     TaskState,
@@ -42,7 +43,31 @@ class WorkflowError(Exception):
 
 
 class CheckFailed(Exception):
-    """Raised by an automatic step's handler: the task goes to a person with this message."""
+    """Raised by an automatic step's handler: the task goes to a person with this message,
+    and with what the check found (`evidence`: rows of {"label", "value"}) to judge it."""
+
+    def __init__(self, message: str = "", *, evidence=()):
+        super().__init__(message)
+        self.evidence = list(evidence)
+
+
+class CheckResult(str):
+    """What an automatic step's handler may return instead of a bare note: the note itself
+    (a str, so callers reading the note are unchanged), carrying what the check found,
+    rows of {"label", "value"} the desk sees on the task."""
+
+    evidence: list
+
+    def __new__(cls, note: str, evidence=()):
+        result = super().__new__(cls, note)
+        result.evidence = list(evidence)
+        return result
+
+
+def _evidence_rows(rows) -> list[dict[str, str]]:
+    """The handler's findings as the engine stores them: text only, labelled rows."""
+    return [{"label": str(row.get("label", "")), "value": str(row.get("value", ""))}
+            for row in rows or () if isinstance(row, dict)]
 
 
 def latest_definition(code: str) -> WorkflowDefinition:
@@ -244,6 +269,9 @@ def claim_next_task(*, user, desk: Desk | None = None) -> Task | None:
     (SELECT ... FOR UPDATE SKIP LOCKED), so clerks clicking at once get different tasks
     without waiting on each other; elsewhere a lost race moves on to the next candidate.
     """
+    if selectors.is_away(user):
+        raise WorkflowError(_("Vous êtes marqué absent : signalez votre retour avant de "
+                              "prendre une tâche."))
     candidates = selectors.claimable_by(user, desk=desk)
     skip_locked = connection.features.has_select_for_update_skip_locked
     if skip_locked:
@@ -286,6 +314,8 @@ def reassign_task(*, task_id: int, supervisor, to_user) -> Task:
     if selectors.filed_by(task.case, to_user):
         raise WorkflowError(_("Cet agent a lui-même déposé ce dossier : confiez la tâche à "
                               "un autre agent du guichet."))
+    if selectors.is_away(to_user):
+        raise WorkflowError(_("Cet agent est absent : confiez la tâche à un agent présent."))
     _transition(task, "reassign", actor=supervisor, action="reassign", user=to_user,
                 note=str(to_user))
     notify(event="task_assigned", user=to_user,
@@ -428,6 +458,22 @@ def _call_case_handler(case: Case, key: str, **kwargs) -> None:
         _handler(case, name)(case=case, **kwargs)
 
 
+# --- internal notes ------------------------------------------------------------------------
+
+
+@audit.atomic
+def add_note(*, task_id: int, author, text: str) -> Note:
+    """An internal note on the task's case, for staff only; audited with its text."""
+    text = text.strip()
+    if not text:
+        raise WorkflowError(_("La note est vide."))
+    task = Task.objects.select_related("case").get(pk=task_id)
+    _require_not_applicant(task, author)
+    note = Note.objects.create(case=task.case, task=task, author=author, text=text)
+    audit.record(obj=note, action="note_added", actor=author, comment=text, case=task.case)
+    return note
+
+
 # --- automatic steps ---------------------------------------------------------------------
 
 
@@ -449,10 +495,12 @@ def run_automatic_step(*, task_id: int) -> Task:
         with audit.atomic():  # a failing check leaves neither its writes nor its events
             outcome = _handler(task.case, step["run"])(case=task.case, task=task)
     except CheckFailed as failure:
+        task.evidence = _evidence_rows(failure.evidence)
         _transition(task, "fail_check", actor=None, action="check_failed",
                     note=str(failure), error=str(failure))
         return task
-    note = outcome if isinstance(outcome, str) else ""
+    note = str(outcome) if isinstance(outcome, str) else ""
+    task.evidence = _evidence_rows(outcome.evidence) if isinstance(outcome, CheckResult) else []
     _transition(task, "pass_check", actor=None, action="check_passed", note=note, comment=note)
     _after_approval(task, step, actor=None)
     return task
@@ -560,3 +608,134 @@ def escalate_overdue(*, now=None) -> list[int]:
             _tell_supervisors(task)
         escalated.append(task_id)
     return escalated
+
+
+# --- supervision -----------------------------------------------------------------------------
+
+
+def _require_supervisor(desk: Desk, user) -> None:
+    if not selectors.is_supervisor_of(user, desk):
+        raise WorkflowError(_("Seul un superviseur du guichet peut faire cela."))
+
+
+@audit.atomic
+def release_claimed_task(*, task_id: int, supervisor) -> Task:
+    """A desk supervisor puts a task a clerk has claimed back in the desk's queue (a failed
+    automatic check goes back still failed)."""
+    task = _task(task_id)
+    _require_supervisor(task.desk, supervisor)
+    _require(task, {TaskState.CLAIMED}, _("Cette tâche n'est pas prise en charge."))
+    holder = str(task.assignee)
+    method = "release_failed_check" if task.kind == StepKind.AUTOMATIC else "release"
+    _transition(task, method, actor=supervisor, action="release", note=holder)
+    return task
+
+
+@audit.atomic
+def rerun_automatic_step(*, task_id: int, supervisor) -> Task:
+    """A desk supervisor runs a failed automatic check again (e.g. once the service it
+    calls is back): failed → ready, sent to a worker through the outbox after commit."""
+    task = _task_under_case_lock(task_id)
+    _require_supervisor(task.desk, supervisor)
+    if task.kind != StepKind.AUTOMATIC or task.state != TaskState.FAILED:
+        raise WorkflowError(_("Seul un contrôle automatique en échec, qu'aucun agent n'a "
+                              "pris en charge, peut être relancé."))
+    _require_open_case(task)
+    # The model has no failed → ready transition: a conditional update on the state is the
+    # same optimistic check a transition's save makes.
+    if not Task.objects.filter(pk=task.pk, state=TaskState.FAILED).update(
+            state=TaskState.READY, error="", assignee=None):
+        raise WorkflowError(_("Cette tâche a déjà été modifiée par un autre agent : "
+                              "votre action n'a pas été enregistrée."))
+    audit.record(obj=task, action="rerun", from_state=TaskState.FAILED,
+                 to_state=TaskState.READY, actor=supervisor, case=task.case)
+    case = task.case
+    task = Task.objects.get(pk=task.pk)
+    task.case = case
+    if case.state == CaseState.RUNNING:
+        _enqueue_automatic(task)  # a suspended case runs it when it resumes (resume_case)
+    return task
+
+
+def _locked_person(user):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.select_for_update().get(pk=user.pk)
+
+
+def _require_may_set_absence(user, by) -> None:
+    if by.pk != user.pk and not selectors.supervises(by, user):
+        raise WorkflowError(_("Seuls l'agent lui-même et un superviseur de son guichet "
+                              "peuvent indiquer son absence."))
+
+
+@audit.atomic
+def release_tasks_of_absent(*, user, by) -> list[int]:
+    """Put every task `user` has claimed back in its desk's queue (they are away); the ids
+    of the tasks released. Each release is audited, `by` as its author."""
+    released = []
+    for task_id in Task.objects.filter(state=TaskState.CLAIMED, assignee=user).order_by(
+            "pk").values_list("pk", flat=True):
+        task = _task(task_id)
+        method = "release_failed_check" if task.kind == StepKind.AUTOMATIC else "release"
+        _transition(task, method, actor=by, action="release",
+                    note=_("Absence de %(member)s") % {"member": user})
+        released.append(task_id)
+    return released
+
+
+@audit.atomic
+def mark_away(*, user, by) -> list[int]:
+    """Mark a desk member away, by themselves or a supervisor of their desk: their claimed
+    tasks go back to the queue at once; the ids of the tasks released."""
+    _require_may_set_absence(user, by)
+    member = _locked_person(user)
+    if member.away_since is None:
+        member.away_since = timezone.now()
+        member.save(update_fields=["away_since"])
+        audit.record(obj=member, action="away", from_state="present", to_state="away",
+                     actor=by)
+    user.away_since = member.away_since
+    return release_tasks_of_absent(user=member, by=by)
+
+
+@audit.atomic
+def mark_back(*, user, by) -> None:
+    """The member is back: tasks may be handed to them again."""
+    _require_may_set_absence(user, by)
+    member = _locked_person(user)
+    if member.away_since is not None:
+        member.away_since = None
+        member.save(update_fields=["away_since"])
+        audit.record(obj=member, action="back", from_state="away", to_state="present",
+                     actor=by)
+    user.away_since = None
+
+
+def may_reset_second_factor(*, member, by) -> bool:
+    """An administrator may reset anyone's second factor but their own; a supervisor, that of
+    a member of their desk who is not an administrator."""
+    if not getattr(by, "is_authenticated", False) or by.pk == member.pk:
+        return False
+    if by.is_superuser:
+        return True
+    return not member.is_superuser and selectors.supervises(by, member)
+
+
+@audit.atomic
+def reset_second_factor(*, member, by) -> int:
+    """Remove a member's second factors (authenticator app, recovery codes) after they lost
+    them; they must set up a new one at their next visit (access.desk_member_required).
+    The number of authenticators removed."""
+    from allauth.mfa.models import Authenticator
+
+    if not may_reset_second_factor(member=member, by=by):
+        raise WorkflowError(_("Vous ne pouvez pas réinitialiser la double authentification "
+                              "de cette personne."))
+    kinds = sorted(Authenticator.objects.filter(user=member).values_list("type", flat=True))
+    if not kinds:
+        raise WorkflowError(_("Cette personne n'a pas de double authentification à "
+                              "réinitialiser."))
+    Authenticator.objects.filter(user=member).delete()
+    audit.record(obj=member, action="mfa_reset", actor=by, comment=", ".join(kinds))
+    return len(kinds)

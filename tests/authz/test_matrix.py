@@ -85,6 +85,9 @@ TARGETS: dict[str, Target] = {
     "rccm_extract[B]": Target("registry:rccm_extract",
                               lambda w: {"reference": w.registered.reference}),
     "register_search": Target("registry:register_search", query="?q=inconnu"),
+    "registration_statistics": Target("registry:registration_statistics"),
+    "registration_statistics[csv]": Target("registry:registration_statistics",
+                                           query="?format=csv&figure=formes"),
     "company_register[B]": Target("registry:company_register",
                                   lambda w: {"reference": w.registered.reference}),
     "revoke_document[B:certificate]": Target(
@@ -100,6 +103,8 @@ TARGETS: dict[str, Target] = {
         "reference": w.filing.reference, "document_id": w.registrar_document_id}),
     "queue": Target("workflows:queue"),
     "dashboard": Target("workflows:dashboard"),
+    "dashboard_csv[guichets]": Target("workflows:dashboard_csv",
+                                      lambda w: {"figure": "guichets"}),
     "take_next": Target("workflows:take_next"),
     "task[A:intake, guichet approved]": Target("workflows:task", task("A:intake")),
     "task[A:registry, greffe ready]": Target("workflows:task", task("A:registry")),
@@ -107,6 +112,8 @@ TARGETS: dict[str, Target] = {
     "task[A:registrar, greffier waiting]": Target("workflows:task", task("A:registrar")),
     "task[C:registrar, greffier ready]": Target("workflows:task", task("C:registrar")),
     "claim[A:registry]": Target("workflows:task_action", task("A:registry", "claim")),
+    "note[A:registry]": Target("workflows:task_note", task("A:registry"),
+                               data=lambda w: {"text": "Note interne."}),
     "approve[A:registry]": Target("workflows:task_action", task("A:registry", "approve"),
                                   data=lambda w: {"comment": "Conforme."}),
     "reject[A:registry]": Target("workflows:task_action", task("A:registry", "reject"),
@@ -118,6 +125,32 @@ TARGETS: dict[str, Target] = {
     "claim[A:tax]": Target("workflows:task_action", task("A:tax", "claim")),
     "claim[A:registrar]": Target("workflows:task_action", task("A:registrar", "claim")),
     "claim[C:registrar]": Target("workflows:task_action", task("C:registrar", "claim")),
+    # Supervision of the court registry (greffe): A:registry is ready there, unclaimed.
+    "supervision": Target("workflows:supervision"),
+    "supervision_desk[greffe]": Target("workflows:supervision_desk",
+                                       lambda w: {"desk_code": "greffe"}),
+    "supervision_release[A:registry]": Target(
+        "workflows:supervision_task_action",
+        lambda w: {"desk_code": "greffe", "task_id": w.tasks["A:registry"].pk,
+                   "action": "release"}),
+    "supervision_reassign[A:registry]": Target(
+        "workflows:supervision_task_action",
+        lambda w: {"desk_code": "greffe", "task_id": w.tasks["A:registry"].pk,
+                   "action": "reassign"},
+        data=lambda w: {"assignee": w.users["desk"].pk}),
+    "supervision_rerun[A:registry]": Target(
+        "workflows:supervision_task_action",
+        lambda w: {"desk_code": "greffe", "task_id": w.tasks["A:registry"].pk,
+                   "action": "rerun"}),
+    "member_absence[greffe clerk]": Target(
+        "workflows:member_absence",
+        lambda w: {"desk_code": "greffe", "user_id": w.users["desk"].pk},
+        data=lambda w: {"absent": "1"}),
+    "member_second_factor[greffe clerk]": Target(
+        "workflows:member_second_factor",
+        lambda w: {"desk_code": "greffe", "user_id": w.users["desk"].pk},
+        data=lambda w: {"confirmer": "1"}),
+    "my_absence": Target("workflows:my_absence", data=lambda w: {"absent": "0"}),
     "my_data": Target("privacy:my_data"),
     "my_data:download": Target("privacy:download"),
     "my_data:correction": Target("privacy:correction"),
@@ -187,13 +220,16 @@ GET  review[draft]                          in  200  404  404  404  404  404  40
 POST review[draft]                          in  200  404  404  404  404  404  404  404  404  404
 GET  sign[draft]                            in  200  404  404  404  404  404  404  404  404  404
 POST sign[draft]                            in  200  404  404  404  404  404  404  404  404  404
-GET  withdraw[draft]                       405  405  405  405  405  405  405  405  405  405  405
-POST withdraw[draft]                        in  302  404  404  404  404  404  404  404  404  404
+GET  withdraw[draft]                        in  200  404  404  404  404  404  404  404  404  404
+POST withdraw[draft]                        in  200  404  404  404  404  404  404  404  404  404
 GET  certificate[B]                        404  200  404  404  404  404  404  404  404  404  404
 GET  rccm_extract[B]                       405  405  405  405  405  405  405  405  405  405  405
 POST rccm_extract[B]                       404  200  404  404  404  404  404  404  404  404  404
 GET  register_search                        in  403  403  403  403  403  403  200  403  403  mfa
 POST register_search                       405  405  405  405  405  405  405  405  405  405  405
+GET  registration_statistics                in  403  403  200  200  200  200  200  200  403  mfa
+GET  registration_statistics[csv]           in  403  403  200  200  200  200  200  200  403  mfa
+POST registration_statistics               405  405  405  405  405  405  405  405  405  405  405
 GET  company_register[B]                    in  403  403  403  403  403  403  200  403  403  mfa
 GET  revoke_document[B:certificate]         in  403  403  403  403  403  403  200  403  403  mfa
 POST revoke_document[B:certificate]         in  403  403  403  403  403  403  302  403  403  mfa
@@ -202,6 +238,7 @@ GET  staff_document[C]                      in  403  403  200  200  200  200  20
 GET  staff_document[A, C's id]              in  403  403  404  404  404  404  404  404  403  mfa
 GET  queue                                  in  403  403  200  200  200  200  200  200  403  mfa
 GET  dashboard                              in  403  403  200  200  200  200  200  200  403  mfa
+GET  dashboard_csv[guichets]                in  403  403  200  200  200  200  200  200  403  mfa
 GET  take_next                             405  405  405  405  405  405  405  405  405  405  405
 POST take_next                              in  403  403  302  302  302  302  302  302  403  mfa
 GET  task[A:intake, guichet approved]       in  403  403  404  200  404  404  404  404  403  mfa
@@ -211,6 +248,8 @@ GET  task[A:registrar, greffier waiting]    in  403  403  404  404  404  404  40
 GET  task[C:registrar, greffier ready]      in  403  403  404  404  404  404  200  404  403  mfa
 GET  claim[A:registry]                     405  405  405  405  405  405  405  405  405  405  405
 POST claim[A:registry]                      in  403  403  302  404  404  302  404  404  403  mfa
+GET  note[A:registry]                      405  405  405  405  405  405  405  405  405  405  405
+POST note[A:registry]                       in  403  403  302  404  404  302  404  404  403  mfa
 POST approve[A:registry]                    in  403  403 302!  404  404 302!  404  404  403  mfa
 POST reject[A:registry]                     in  403  403 302!  404  404 302!  404  404  403  mfa
 POST reassign[A:registry]                   in  403  403 302!  404  404  302  404  404  403  mfa
@@ -218,6 +257,18 @@ POST unknown_action[A:registry]             in  403  403  404  404  404  404  40
 POST claim[A:tax]                           in  403  403  404  404  404  404  404  404  403  mfa
 POST claim[A:registrar]                     in  403  403  404  404  404  404  404  404  403  mfa
 POST claim[C:registrar]                     in  403  403  404  404  404  404  302  404  403  mfa
+GET  supervision                            in  403  403  403  403  403  302  403  403  403  mfa
+GET  supervision_desk[greffe]               in  403  403  403  403  403  200  403  403  403  mfa
+GET  supervision_release[A:registry]       405  405  405  405  405  405  405  405  405  405  405
+POST supervision_release[A:registry]        in  403  403  403  403  403 302!  403  403  403  mfa
+POST supervision_reassign[A:registry]       in  403  403  403  403  403  302  403  403  403  mfa
+POST supervision_rerun[A:registry]          in  403  403  403  403  403 302!  403  403  403  mfa
+GET  member_absence[greffe clerk]          405  405  405  405  405  405  405  405  405  405  405
+POST member_absence[greffe clerk]           in  403  403  403  403  403  302  403  403  403  mfa
+GET  member_second_factor[greffe clerk]     in  403  403  403  403  403  200  403  403  403  mfa
+POST member_second_factor[greffe clerk]     in  403  403  403  403  403  302  403  403  403  mfa
+GET  my_absence                            405  405  405  405  405  405  405  405  405  405  405
+POST my_absence                             in  403  403  302  302  302  302  302  302  403  mfa
 GET  my_data                                in  200  200  200  200  200  200  200  200  200  200
 GET  my_data:download                       in  405  405  405  405  405  405  405  405  405  405
 POST my_data:download                       in  200  200  200  200  200  200  200  200  200  200

@@ -171,6 +171,60 @@ def test_a_failed_check_says_so_in_words(client, world, clerks):
     assert "Locaux non conformes" in body
 
 
+def test_each_row_says_what_the_generic_template_expressions_would(client, world, clerks,
+                                                                    settings):
+    """The rows are worked out once per page (link, state label, deadline, overdue): each
+    says exactly what `{% url %}`, get_state_display, `|date:"j F Y, H:i"` in the current
+    time zone and is_overdue say, and the page loads nothing more per row."""
+    from django.template import engines
+
+    settings.TIME_ZONE = "Asia/Kolkata"  # UTC+5:30: hours and minutes both shift
+    reference = engines["django"].from_string(
+        '{% url "workflows:task" task.pk %}|{{ task.get_state_display }}|'
+        '{{ task.due_at|date:"j F Y, H:i" }}|{{ task.is_overdue }}')
+    mine = engines["django"].from_string(
+        "{{ task.link }}|{{ task.state_label }}|{{ task.due_label }}|{{ task.overdue }}")
+    for user, expected in ((clerks["guichet"], 3), (clerks["greffe"], 1)):
+        client.force_login(user)
+        tasks = client.get(reverse("workflows:queue")).context["tasks"]
+        assert len(tasks) == expected
+        with CaptureQueriesContext(connection) as queries:
+            for task in tasks:  # what the template reads: nothing deferred, nothing lazy
+                (task.title, task.state, task.desk.name, task.case.reference, task.case.title,
+                 task.case.applicant, task.error, str(task.assignee or ""), task.due_at)
+        assert len(queries) == 0, [query["sql"] for query in queries]
+        for task in tasks:
+            full = Task.objects.select_related("desk", "assignee", "case").get(pk=task.pk)
+            assert mine.render({"task": task}) == reference.render({"task": full}), task
+            assert str(task.assignee or "") == str(full.assignee or "")
+
+
+@pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"],
+                    reason="the planner setting is PostgreSQL's")
+def test_the_queue_leaves_the_planner_as_it_found_it(world, clerks):
+    """The page walks the index by due time (SET LOCAL enable_sort off for its statement):
+    inside an enclosing transaction (here, the test's), the setting is put back."""
+    assert queue(clerks["guichet"]) == ids([world["overdue"], world["mine"], world["ready"]])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_sort")
+        assert cursor.fetchone()[0] == "on"
+
+
+def test_the_filter_choices_follow_a_newly_published_procedure(db):
+    from workflows.models import WorkflowDefinition
+
+    procedures, steps = selectors.queue_choices()
+    assert selectors.queue_choices() == (procedures, steps)
+    latest = WorkflowDefinition.objects.order_by("code", "-version").first()
+    WorkflowDefinition.objects.create(
+        code=latest.code, version=latest.version + 1, title="Nouvel intitulé",
+        spec={**latest.spec, "steps": [{"id": "tout_nouveau", "title": "Étape neuve"}]},
+        checksum="0" * 64)
+    procedures, steps = selectors.queue_choices()
+    assert (latest.code, "Nouvel intitulé") in procedures
+    assert ("tout_nouveau", "Étape neuve") in steps
+
+
 # --- keyset pages ------------------------------------------------------------------------------
 
 
@@ -199,6 +253,18 @@ def test_pages_follow_due_time_then_id_with_no_deadline_last(many_intakes, clerk
     dated = [pk for pk in expected if Task.objects.get(pk=pk).due_at is not None]
     undated = sorted(set(expected) - set(dated))
     assert found == dated + undated
+
+
+def test_search_pages_follow_the_same_order_in_one_query_each(many_intakes, clerks):
+    """A search finds few tasks: one query a page (deadlines first, then none), same order."""
+    clerk = clerks["guichet"]
+    assert queue(clerk, search="titulaire") == queue(clerk)
+    assert len(queue(clerk, search="titulaire")) == 17
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.queue_page(clerk, QueueFilters(search="titulaire"),
+                                    desk_ids=desk_ids(clerk), size=20)
+    assert len(page.tasks) == 17 and page.next_cursor is None
+    assert len([q for q in queries if "workflows_task" in q["sql"]]) == 1
 
 
 def test_pages_never_repeat_nor_skip_a_task_while_others_claim_tasks(many_intakes, clerks,
