@@ -21,6 +21,10 @@ class Desk(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("nom"), max_length=120)
+    # Policy (desks.yaml): a member may approve, return or reject a ready manual task at
+    # once, the claim being taken in the same transaction as the decision.
+    decide_without_claim = models.BooleanField(_("décision sans prise en charge préalable"),
+                                               default=False)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="DeskMembership", related_name="desks"
     )
@@ -124,7 +128,11 @@ class Case(FSMModelMixin, models.Model):
     class Meta:
         verbose_name = _("dossier en traitement")
         verbose_name_plural = _("dossiers en traitement")
-        indexes = [models.Index(fields=("subject_type", "subject_id"))]
+        indexes = [
+            models.Index(fields=("subject_type", "subject_id")),
+            # Dashboards: cases closed in a period, by how they ended.
+            models.Index(fields=("state", "ended_at"), name="case_state_ended"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.definition.code} #{self.pk}"
@@ -220,6 +228,9 @@ class Task(ConcurrentTransitionMixin, models.Model):
                          condition=models.Q(state__in=("ready", "claimed", "failed"))),
             models.Index(fields=("desk", "due_at", "id"), name="task_open_by_desk_due",
                          condition=models.Q(state__in=("ready", "claimed", "failed"))),
+            # Dashboards: a desk's decisions in a period; partial, open tasks cost nothing.
+            models.Index(fields=("desk", "decided_at"), name="task_decided_by_desk",
+                         condition=models.Q(decided_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

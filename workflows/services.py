@@ -250,8 +250,42 @@ def claim_task(*, task_id: int, user) -> Task:
     if task.kind == StepKind.AUTOMATIC and task.state == TaskState.READY:
         raise WorkflowError(_("Ce contrôle automatique est en cours : attendez son résultat."))
     _require_not_applicant(task, user)
+    _require_member(task, user)
+    _require_present(user)
     _transition(task, "claim", actor=user, action="claim", user=user)
     return task
+
+
+def _require_member(task: Task, user) -> None:
+    if not DeskMembership.objects.filter(desk=task.desk, user=user).exists():
+        raise WorkflowError(_("Vous n'appartenez pas au guichet de cette tâche."))
+
+
+def _require_present(user) -> None:
+    """A clerk marked away takes no task (their claimed ones went back to the queue)."""
+    if selectors.is_away(user):
+        raise WorkflowError(_("Vous êtes marqué absent : signalez votre retour avant de "
+                              "prendre une tâche."))
+
+
+def may_decide_without_claim(task: Task) -> bool:
+    """Is `task` a ready manual task of a desk whose policy (desks.yaml) lets a member
+    decide on it at once, without a separate claim step?"""
+    return (task.state == TaskState.READY and task.kind == StepKind.MANUAL
+            and task.ready_at is not None and task.desk.decide_without_claim)
+
+
+def _claim_to_decide(task: Task, user) -> None:
+    """On a desk whose policy allows it, take a ready manual task for the decision that
+    follows, with the checks of a claim; its claim event is written with the decision's,
+    in the caller's transaction (a failed decision leaves the task ready, with neither)."""
+    if not may_decide_without_claim(task):
+        return
+    _require_member(task, user)
+    _require_not_applicant(task, user)
+    _require_present(user)
+    _require_open_case(task)
+    _transition(task, "claim", actor=user, action="claim", user=user)
 
 
 # How many taken candidates "take the next task" steps over where rows cannot be locked
@@ -269,9 +303,7 @@ def claim_next_task(*, user, desk: Desk | None = None) -> Task | None:
     (SELECT ... FOR UPDATE SKIP LOCKED), so clerks clicking at once get different tasks
     without waiting on each other; elsewhere a lost race moves on to the next candidate.
     """
-    if selectors.is_away(user):
-        raise WorkflowError(_("Vous êtes marqué absent : signalez votre retour avant de "
-                              "prendre une tâche."))
+    _require_present(user)
     candidates = selectors.claimable_by(user, desk=desk)
     skip_locked = connection.features.has_select_for_update_skip_locked
     if skip_locked:
@@ -347,8 +379,10 @@ def clean_step_data(step: dict, data: dict | None) -> dict:
 
 @audit.atomic
 def approve_task(*, task_id: int, user, comment: str = "", data: dict | None = None) -> Task:
-    """Approve a claimed task, run its approval handler, and move the case on."""
+    """Approve a claimed task (or a ready one, where the desk's policy allows deciding
+    without a claim), run its approval handler, and move the case on."""
     task = _task_under_case_lock(task_id)
+    _claim_to_decide(task, user)
     _require(
         task,
         {TaskState.CLAIMED},
@@ -383,6 +417,7 @@ def return_task(*, task_id: int, user, comment: str, fields: list[str] | None = 
     if not comment.strip():
         raise WorkflowError(_("Indiquez au demandeur ce qu'il doit corriger."))
     task = _task_under_case_lock(task_id)
+    _claim_to_decide(task, user)
     _require(task, {TaskState.CLAIMED}, _("Cette tâche a déjà été traitée."))
     _require_assignee(task, user)
     _require_not_applicant(task, user)
@@ -424,6 +459,7 @@ def reject_task(*, task_id: int, user, comment: str) -> Task:
     if not comment.strip():
         raise WorkflowError(_("Motivez le rejet : le demandeur en sera informé."))
     task = _task_under_case_lock(task_id)
+    _claim_to_decide(task, user)
     _require(task, {TaskState.CLAIMED}, _("Cette tâche a déjà été traitée."))
     _require_assignee(task, user)
     _require_not_applicant(task, user)

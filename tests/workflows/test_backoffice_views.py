@@ -230,6 +230,7 @@ def test_the_subject_template_shows_what_the_handlers_recorded(client, clerks, c
 
 
 def test_the_task_page_offers_to_claim_before_deciding(client, clerks, intake):
+    Desk.objects.filter(code="guichet").update(decide_without_claim=False)  # claim first
     response = login(client, clerks["guichet"]).get(task_url(intake))
     assert response.context["can_claim"] is True
     assert response.context["can_decide"] is False

@@ -8,7 +8,7 @@ from django_fsm import TransitionNotAllowed
 
 from workflows import procedures
 from workflows import services as engine
-from workflows.models import AuditEvent, Case, CaseState, Task, TaskState
+from workflows.models import AuditEvent, Case, CaseState, Desk, Task, TaskState
 
 from .helpers import (
     AUTOMATIC_STEPS,
@@ -131,6 +131,7 @@ def test_a_ready_task_gets_its_steps_deadline(case, clerks):
 
 
 def test_it_rejects_approving_a_task_nobody_claimed(case, clerks):
+    Desk.objects.filter(code="guichet").update(decide_without_claim=False)  # claim first
     intake = task_of(case, "intake")
     before = event_count()
     with pytest.raises(engine.WorkflowError, match="déjà été traitée"):

@@ -13,7 +13,7 @@ from workflows import procedures
 from workflows import services as engine
 from workflows.definitions import DefinitionError, load_file, validate
 from workflows.diagrams import case_svg
-from workflows.models import AuditEvent, CaseState, Note, TaskState
+from workflows.models import AuditEvent, CaseState, Desk, Note, TaskState
 
 from .helpers import advance_until, claim_and_approve, make_permit, start, task_of
 from .toy.apps import TOY_DEFINITION_FILE, TOY_PROCEDURE
@@ -257,6 +257,7 @@ def test_an_incomplete_decision_is_refused_before_confirmation(claimed_intake, c
 
 def test_no_confirmation_is_offered_to_a_clerk_who_did_not_claim_the_task(case, clerks,
                                                                           colleague):
+    Desk.objects.filter(code="guichet").update(decide_without_claim=False)  # claim first
     intake = task_of(case, "intake")
     response = post(colleague, intake, "approve", {"comment": "Complet."})
     assert response.status_code == 302

@@ -174,7 +174,12 @@ def sync_desks() -> None:
 
     with open(DESKS_FILE, encoding="utf-8") as handle:
         for entry in yaml.safe_load(handle):
-            Desk.objects.update_or_create(code=entry["code"], defaults={"name": entry["name"]})
+            policy = entry.get("decide_without_claim", False)
+            if not isinstance(policy, bool):
+                raise DefinitionError(f"desk '{entry['code']}': decide_without_claim must be "
+                                      f"true or false")
+            Desk.objects.update_or_create(code=entry["code"], defaults={
+                "name": entry["name"], "decide_without_claim": policy})
 
 
 @transaction.atomic

@@ -34,8 +34,12 @@ def task_detail(request, task_id: int):
     case = task.case
     step = case.definition.step(task.step_id)
     own_filing = selectors.filed_by(case, request.user)
-    can_decide = (task.state == TaskState.CLAIMED and task.assignee_id == request.user.pk
-                  and not own_filing)
+    # A desk whose policy allows it decides on a ready task at once (no claim step first).
+    decide_directly = (services.may_decide_without_claim(task) and not own_filing
+                       and not selectors.is_away(request.user))
+    can_decide = decide_directly or (task.state == TaskState.CLAIMED
+                                     and task.assignee_id == request.user.pk
+                                     and not own_filing)
     supervisor = selectors.is_supervisor_of(request.user, task.desk)
     open_for_reassign = task.state in (TaskState.CLAIMED, TaskState.FAILED) or (
         task.state == TaskState.READY and task.kind == StepKind.MANUAL)
@@ -48,6 +52,7 @@ def task_detail(request, task_id: int):
         "diagram": diagrams.case_svg(case, case_tasks),
         "form": DecisionForm(step=step, correctable=_correctable(case.subject)),
         "can_decide": can_decide,
+        "decide_directly": decide_directly,
         "can_claim": not own_filing and (task.state == TaskState.FAILED or (
             task.state == TaskState.READY and task.kind == StepKind.MANUAL)),
         "own_filing": own_filing,
@@ -130,7 +135,11 @@ def _confirmation(request, task, action: str):
     if selectors.filed_by(task.case, request.user):
         raise services.WorkflowError(_("Vous avez vous-même déposé ce dossier : un autre "
                                        "agent du guichet doit le traiter."))
-    if task.state != TaskState.CLAIMED or task.assignee_id != request.user.pk:
+    if services.may_decide_without_claim(task):
+        if selectors.is_away(request.user):
+            raise services.WorkflowError(_("Vous êtes marqué absent : signalez votre retour "
+                                           "avant de prendre une tâche."))
+    elif task.state != TaskState.CLAIMED or task.assignee_id != request.user.pk:
         raise services.WorkflowError(_("Seul l'agent qui a pris la tâche en charge peut "
                                        "la traiter."))
     form = _valid_decision(request, task, action)

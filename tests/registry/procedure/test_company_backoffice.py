@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from registry.models import ApplicationState
-from workflows.models import CaseState, TaskState
+from workflows.models import CaseState, Desk, TaskState
 
 from .helpers import (
     advance_until,
@@ -63,6 +63,7 @@ def test_the_next_desk_sees_the_task_once_the_previous_one_approved(client, cler
 
 
 def test_the_task_page_shows_the_filing_and_offers_to_claim(client, clerks, submitted, intake):
+    Desk.objects.filter(code="guichet").update(decide_without_claim=False)  # claim first
     response = login(client, clerks["guichet"]).get(task_url(intake))
     assert response.status_code == 200
     assert response.context["can_claim"] is True
