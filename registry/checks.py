@@ -25,32 +25,74 @@ def _row(label: str, value: str) -> dict[str, str]:
     return {"label": label, "value": value}
 
 
-def name_evidence(name: str, result: NameCheckResult) -> list[dict[str, str]]:
-    """The name checked, the reserved words found, and each close name with its score."""
-    rows = [_row(_("Dénomination contrôlée"), name)]
+def _rank(index: int) -> str:
+    return {1: _("1er choix"), 2: _("2e choix"), 3: _("3e choix")}[index]
+
+
+def _verdict(result: NameCheckResult) -> str:
+    return {
+        NameStatus.AVAILABLE: _("disponible"),
+        NameStatus.SIMILAR: _("proche d'un autre nom"),
+        NameStatus.TAKEN: _("déjà prise"),
+        NameStatus.RESERVED: _("contient un terme réservé"),
+        NameStatus.EMPTY: _("sans mot distinctif"),
+    }[result.status]
+
+
+def name_evidence(name: str, result: NameCheckResult, *,
+                  rank: int = 1) -> list[dict[str, str]]:
+    """The name checked, the reserved words found, and each close name with its score.
+    The first choice's rows are labelled as they always were; an alternative's rows say
+    which choice they are about ("2e choix") and its verdict."""
+    if rank == 1:
+        rows = [_row(_("Dénomination contrôlée"), name)]
+        prefix = ""
+    else:
+        rows = [_row(_("Dénomination contrôlée (%(rank)s)") % {"rank": _rank(rank)},
+                     _("%(name)s : %(verdict)s") % {"name": name, "verdict": _verdict(result)})]
+        prefix = f"{_rank(rank)} — "
     if result.reserved:
-        rows.append(_row(_("Termes réservés"), ", ".join(result.reserved)))
+        rows.append(_row(prefix + _("Termes réservés"), ", ".join(result.reserved)))
     for match in result.matches:
         where = (_("registre, %(reference)s") if match.source == "company"
                  else _("dossier %(reference)s")) % {"reference": match.reference}
-        rows.append(_row(_("Nom proche : « %(name)s » (%(where)s)")
+        rows.append(_row(prefix + _("Nom proche : « %(name)s » (%(where)s)")
                          % {"name": match.name, "where": where},
                          _("similarité %(percent)d %%") % {"percent": round(match.score * 100)}))
     if not result.matches:
-        rows.append(_row(_("Noms proches"), _("aucun")))
+        rows.append(_row(prefix + _("Noms proches"), _("aucun")))
     return rows
 
 
 def name_check(*, case, task) -> CheckResult:
-    """The name must be distinctive, not taken by a company on the register or by a filing
-    submitted earlier (first come, first served), free of reserved words and not close to
-    another name; anything else goes to a clerk with what was found."""
+    """Every proposed name is checked, in the applicant's order; the rule is the first
+    choice's.
+
+    The first name must be distinctive, not taken by a company on the register or by a
+    filing submitted earlier (first come, first served), free of reserved words and not
+    close to another name; anything else goes to a clerk with what was found. The 2nd and
+    3rd choices never decide the outcome: each is checked the same way and its result is
+    reported (in the evidence, and after the first name's finding in the message when the
+    check fails), so that the clerk can switch the filing to an available alternative.
+    """
     application = Application.objects.get(pk=case.subject_id)
-    result = check_name(application.company_name, exclude_application_id=application.pk)
-    evidence = name_evidence(application.company_name, result)
-    if result.status != NameStatus.AVAILABLE:
-        raise CheckFailed(result.message, evidence=evidence)
-    return CheckResult(result.message, evidence)
+    names = [application.company_name,
+             *(name for name in application.alternative_names if name)]
+    results = [check_name(name, exclude_application_id=application.pk) for name in names]
+    evidence = []
+    for rank, (name, result) in enumerate(zip(names, results, strict=True), start=1):
+        evidence.extend(name_evidence(name, result, rank=rank))
+    first = results[0]
+    if first.status != NameStatus.AVAILABLE:
+        message = first.message
+        if len(names) > 1:
+            message += " " + _("Autres choix : %(choices)s.") % {"choices": " ; ".join(
+                _("%(rank)s « %(name)s » %(verdict)s")
+                % {"rank": _rank(rank), "name": name, "verdict": _verdict(result)}
+                for rank, (name, result) in enumerate(zip(names[1:], results[1:],
+                                                          strict=True), start=2))}
+        raise CheckFailed(message, evidence=evidence)
+    return CheckResult(first.message, evidence)
 
 
 def screening(*, case, task) -> CheckResult:

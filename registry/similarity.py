@@ -5,7 +5,9 @@ and the filings still pending (under review, sent back for correction, approved 
 yet registered). Closeness is pg_trgm's trigram similarity: on PostgreSQL the database
 computes it with the `%` operator and the GIN trigram indexes of migration
 0002_name_trigram_indexes; elsewhere (SQLite in the demo) the same measure is computed in
-Python over the names that share a fragment with the one checked.
+Python over the names that share a fragment with the one checked. A candidate found on
+the whole normalised names must then be close on its distinctive words too (COMMON_WORDS
+such as "Groupe", "Services", "Togo" dropped): names alike only by those are not similar.
 
 The same check serves the form (the result shows while the applicant types) and the
 engine's automatic step (registry.checks.name_check), which checks again on submission.
@@ -64,6 +66,33 @@ class NameCheckResult:
     reserved: list[str]
     message: str
     normalized: str
+    # Each close name in plain words, for the applicant's page: « ressemble à … ».
+    resemblances: tuple[str, ...] = ()
+
+
+def closeness(score: float) -> str:
+    """A similarity score in plain words, in the active language."""
+    if score >= 0.9:
+        return _("presque identique")
+    if score >= 0.75:
+        return _("très proche")
+    return _("proche")
+
+
+def resemblance(match: NameMatch, *, public: bool = False) -> str:
+    """What a close name is, in plain words: « ressemble à « ELEPHANT BLEU » (immatriculée,
+    TG-LOM-2025-B-00042) : très proche ». With `public`, a pending filing's name stays
+    private."""
+    if match.source == "company":
+        return (_("ressemble à « %(name)s » (immatriculée, %(reference)s) : %(closeness)s")
+                % {"name": match.name, "reference": match.reference,
+                   "closeness": closeness(match.score)})
+    if public:
+        return (_("ressemble à une dénomination demandée par un dossier en cours : "
+                  "%(closeness)s") % {"closeness": closeness(match.score)})
+    return (_("ressemble à « %(name)s » (demandée par le dossier en cours %(reference)s) : "
+              "%(closeness)s") % {"name": match.name, "reference": match.reference,
+                                  "closeness": closeness(match.score)})
 
 
 @dataclass(frozen=True)
@@ -120,6 +149,42 @@ def trigram_similarity(left: str, right: str) -> float:
     return shared / (len(left_grams) + len(right_grams) - shared)
 
 
+# Words many names share and that tell no business from another ("Groupe", "Services",
+# "Togo"); legal-form and stop words are already out of the normalised name
+# (registry.names). A close name must still be close once these are dropped too.
+COMMON_WORDS = frozenset({"group", "groupe", "groupes", "service", "services", "togo"})
+
+
+def _one_edit_apart(word: str, other: str) -> bool:
+    """One letter replaced, added or left out."""
+    if abs(len(word) - len(other)) > 1:
+        return False
+    if len(word) == len(other):
+        return sum(a != b for a, b in zip(word, other, strict=True)) == 1
+    short, long = sorted((word, other), key=len)
+    return any(long[:index] + long[index + 1:] == short for index in range(len(long)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _common(word: str) -> bool:
+    """A common word, or a long one (5 letters or more) mistyped by one letter ("Groue",
+    "Servces"): a typo in "Groupe" does not make it distinctive."""
+    return word in COMMON_WORDS or (len(word) >= 5 and any(
+        len(common) >= 5 and _one_edit_apart(word, common) for common in COMMON_WORDS))
+
+
+def distinctive(normalized: str) -> str:
+    """A normalised name without its common words (COMMON_WORDS, typos included); the
+    whole name when it is made of common words only."""
+    kept = [word for word in normalized.split() if not _common(word)]
+    return " ".join(kept) if kept else normalized
+
+
+def distinctive_similarity(left: str, right: str) -> float:
+    """Trigram similarity of the distinctive words of two normalised names."""
+    return trigram_similarity(distinctive(left), distinctive(right))
+
+
 def similarity_threshold() -> float:
     return float(getattr(settings, "REGISTRY_NAME_SIMILARITY_THRESHOLD",
                          DEFAULT_SIMILARITY_THRESHOLD))
@@ -148,9 +213,16 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
         rows = _similar_rows_postgresql(wanted, limit=limit, threshold=threshold, scope=scope)
     else:
         rows = _similar_rows_python(wanted, threshold=threshold, scope=scope)
-    matches = [NameMatch(name=row_name, normalized=normalized, score=float(score),
-                         source=source, reference=reference)
-               for row_name, normalized, score, source, reference in rows]
+    # The trigram search finds the candidates on the whole normalised names (what the
+    # indexes hold); a candidate stays only if its distinctive words are close too, so
+    # that "Groupe Services Kara" and "Groupe Services Lomé" are not confused by their
+    # shared common words. The score shown is that of the distinctive words.
+    matches = []
+    for row_name, normalized, _score, source, reference in rows:
+        score = distinctive_similarity(wanted, normalized)
+        if score >= threshold:
+            matches.append(NameMatch(name=row_name, normalized=normalized, score=score,
+                                     source=source, reference=reference))
     # Best first; among equals the same name first, then the register before filings.
     matches.sort(key=lambda match: (-match.score, match.normalized != wanted,
                                     match.source != "company", match.name))
@@ -266,7 +338,9 @@ def check_name(name: str, *, exclude_application_id: int | None = None,
     risk of confusion) or available. The message, in the active language, states every
     finding, the gravest first. `public` (the check shown to applicants as they type)
     keeps other applicants' pending filings private: their names and references are not
-    shown, only that a filing already asks for the name.
+    shown, only that a filing already asks for the name or a close one (a close pending
+    filing makes the name similar there too, as the engine's check will find). Each close
+    name is also described in plain words (`resemblances`), with how close it is.
     """
     wanted = normalize(name)
     if not wanted:
@@ -300,17 +374,24 @@ def check_name(name: str, *, exclude_application_id: int | None = None,
     same = _same_name_match(company, filing, wanted)
     if same is not None and same not in matches:
         matches = [same, *matches][:MATCHES_SHOWN]
-    if public:
-        matches = [match for match in matches if match.source == "company"]
     close = [match for match in matches if match.normalized != wanted]
-    if close:
+    resemblances = tuple(resemblance(match, public=public) for match in close)
+    if public:
+        # Other applicants' filings: counted in the status and described without their
+        # names (resemblances), never listed.
+        matches = [match for match in matches if match.source == "company"]
+    shown = [match for match in close if not public or match.source == "company"]
+    if shown:
         listed = ", ".join(
             _("« %(name)s » (%(reference)s, %(percent)d %%)")
             % {"name": match.name, "reference": match.reference,
                "percent": round(match.score * 100)}
-            for match in close)
+            for match in shown)
         messages.append(_("Dénomination proche de : %(matches)s. Un agent appréciera le "
                           "risque de confusion.") % {"matches": listed})
+    elif close:
+        messages.append(_("Dénomination proche d'une dénomination demandée par un dossier en "
+                          "cours. Un agent appréciera le risque de confusion."))
 
     if company is not None or filing is not None:
         status = NameStatus.TAKEN
@@ -321,7 +402,8 @@ def check_name(name: str, *, exclude_application_id: int | None = None,
     else:
         status = NameStatus.AVAILABLE
         messages.append(_("Dénomination disponible."))
-    return NameCheckResult(status, matches, reserved, " ".join(messages), wanted)
+    return NameCheckResult(status, matches, reserved, " ".join(messages), wanted,
+                           resemblances)
 
 
 def _same_name_match(company: Company | None, filing: Application | None,

@@ -137,8 +137,8 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
 
     open_link(page, "Dénomination")
     page.fill("#id_name_1", "Awa Couture")
-    page.wait_for_selector("#name-check .name-check")  # the name check answers as one types
-    assert "disponible" in page.inner_text("#name-check").lower()
+    page.wait_for_selector("#name-check-name_1 .name-check")  # the name check answers as one types
+    assert "disponible" in page.inner_text("#name-check-name_1").lower()
     fits_the_phone(page)
     accessible(page)
     shot(page, "03-denomination")
