@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.purge_personal_data",
         "schedule": float(os.environ.get("PRIVACY_PURGE_SECONDS", str(24 * 3600))),
     },
+    "remind-criminal-record-extracts": {
+        "task": "registry.tasks.send_extract_reminders",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 # Personal data (law 2019-014, privacy app): abandoned drafts and replaced versions of

@@ -23,6 +23,9 @@ EVENTS = {
         Event("company_registered", legal=True),
         Event("application_rejected", legal=True),
         Event("certificate_revoked", legal=True),
+        # A document due after registration (criminal-record extract): 30 and 7 days
+        # before the due date, then once overdue.
+        Event("extract_due"),
         Event("task_assigned"),
         Event("task_escalated"),
         # The one-time code that signs a filing: by e-mail, and by SMS to a known number.

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DocumentKind, IssuedDocument
 from workflows import selectors as workflow_selectors
 
-from . import reference
+from . import filing, reference
 from .legal_forms import LegalForm
+from .legal_forms import rules as legal_form_rules
 from .models import Application, Company
 
 
@@ -119,3 +121,84 @@ def registrations_by_region() -> list[RegistrationCount]:
     if unknown:
         rows.append(RegistrationCount("", str(_("Non renseignée")), unknown))
     return rows
+
+
+# --- Documents due after registration (criminal-record extracts) -----------------------------
+
+# The overdue list reads at most this many registered companies per page (a bounded scan).
+OVERDUE_SCAN = 500
+
+
+def extract_due_at(company: Company) -> datetime:
+    """When the documents declared `later` are due: registration + criminal_record_days."""
+    return company.registered_at + timedelta(days=legal_form_rules.POLICY.criminal_record_days)
+
+
+@dataclass(frozen=True)
+class LaterDocument:
+    requirement: object  # legal_forms.Requirement (later=True)
+    document: object | None  # documents.SupportingDocument, once uploaded
+    due_at: datetime
+
+    @property
+    def due_date(self):
+        return timezone.localdate(self.due_at)
+
+
+def later_documents(application: Application) -> list[LaterDocument]:
+    """The registered filing's documents due after registration, uploaded or not."""
+    company = getattr(application, "company", None)
+    if company is None:
+        return []
+    due_at = extract_due_at(company)
+    return [LaterDocument(line.requirement, line.document, due_at)
+            for line in filing.document_lines(application) if line.requirement.later]
+
+
+def outstanding_later_documents(application: Application) -> list[LaterDocument]:
+    return [line for line in later_documents(application) if line.document is None]
+
+
+@dataclass(frozen=True)
+class OverdueExtract:
+    company: Company
+    due_date: object  # date
+    days_late: int
+    missing: list[str]  # the labels of the documents still missing
+
+
+@dataclass(frozen=True)
+class OverduePage:
+    rows: list[OverdueExtract]
+    next_after: int | None  # the last company id read: the next page starts after it
+
+
+def overdue_extracts(*, now: datetime | None = None, after: int | None = None,
+                     limit: int = 50) -> OverduePage:
+    """Registered companies whose extracts are past due, oldest registration first.
+
+    Keyset on the company id (ids grow with registration); each page reads at most
+    OVERDUE_SCAN companies, so a page may hold fewer than `limit` rows and still have a
+    next one.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=legal_form_rules.POLICY.criminal_record_days)
+    companies = (Company.objects.select_related("application")
+                 .filter(registered_at__lt=cutoff).order_by("pk"))
+    if after is not None:
+        companies = companies.filter(pk__gt=after)
+    rows: list[OverdueExtract] = []
+    last_read = None
+    for company in companies[:OVERDUE_SCAN].iterator(chunk_size=100):
+        last_read = company.pk
+        missing = outstanding_later_documents(company.application)
+        if missing:
+            due_at = extract_due_at(company)
+            rows.append(OverdueExtract(
+                company=company, due_date=timezone.localdate(due_at),
+                days_late=(timezone.localdate(now) - timezone.localdate(due_at)).days,
+                missing=[str(line.requirement.label) for line in missing]))
+            if len(rows) >= limit:
+                break
+    more = last_read is not None and companies.filter(pk__gt=last_read).exists()
+    return OverduePage(rows=rows, next_after=last_read if more else None)

@@ -18,3 +18,10 @@ def issue_certificate(application_id: int) -> None:
     operator's screen (admin, "Travaux en arrière-plan") lists it for a re-run.
     """
     services.issue_certificate(application_id=application_id)
+
+
+@shared_task(acks_late=True)
+def send_extract_reminders() -> None:
+    """Daily: remind owners of the criminal-record extracts due after registration (the
+    service is idempotent: each reminder goes once)."""
+    services.send_extract_reminders()

@@ -109,6 +109,7 @@ def _status(request, application):
         "correction_sections": sections,
         "signature": application.signatures.first(),
         "timeline": selectors.timeline(application, steps),
+        "later_documents": selectors.later_documents(application),
     })
 
 
@@ -302,15 +303,21 @@ def application_withdraw(request, reference: str):
 @require_GET
 @login_required
 def name_check(request):
-    """As the applicant types a name (htmx): is it free, similar to others, reserved?"""
+    """As the applicant types a name (htmx): is it free, similar to others, reserved?
+
+    Each name field of the names page (name_1, name_2, name_3) has its own check, the
+    field named by ?champ=; the name is read from that field (or from ?name=)."""
     from .similarity import check_name
 
-    name = request.GET.get("name_1", request.GET.get("name", ""))
+    field = request.GET.get("champ", "name_1")
+    if field not in ("name_1", "name_2", "name_3"):
+        field = "name_1"
+    name = request.GET.get(field, request.GET.get("name", ""))
     own = selectors.applications_for(request.user).filter(
         reference=request.GET.get("dossier", "")).first()
     result = (check_name(name, exclude_application_id=own.pk if own else None, public=True)
               if name.strip() else None)
-    return render(request, "registry/_name_check.html", {"result": result})
+    return render(request, "registry/_name_check.html", {"result": result, "field": field})
 
 
 @require_GET
@@ -508,3 +515,43 @@ def registration_statistics(request):
             [charts.Bar(row.label, row.count) for row in by_region],
             colour=charts.COLOURS[2]),
     })
+
+
+# --- After registration: the documents due later (criminal-record extracts) --------------
+
+GREFFE_DESK = "greffe"
+
+
+@require_POST
+@login_required
+def later_document_upload(request, reference: str):
+    """The owner uploads a document due after registration, from the filing's page."""
+    application = _own(request, reference)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez un fichier à envoyer."))
+        return redirect(application)
+    try:
+        services.attach_later_document(application_id=application.pk, user=request.user,
+                                       requirement=request.POST.get("requirement", ""),
+                                       uploaded_file=form.cleaned_data["file"])
+    except services.FilingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Pièce enregistrée."))
+    return redirect(application)
+
+
+@require_GET
+@desk_member_required
+def overdue_extracts(request):
+    """The court registry (greffe) sees the companies whose criminal-record extracts are
+    past due: company, RCCM number, due date, days late; keyset pages (?apres=<id>)."""
+    if not workflow_selectors.desks_of(request.user).filter(code=GREFFE_DESK).exists():
+        raise PermissionDenied
+    try:
+        after = int(request.GET["apres"]) if request.GET.get("apres") else None
+    except ValueError:
+        after = None
+    page = selectors.overdue_extracts(after=after)
+    return render(request, "registry/overdue_extracts.html", {"page": page, "after": after})

@@ -3,12 +3,14 @@
 - drafting: the applicant prepares a filing (sections, people, documents);
 - signature: the one-time code that signs and thereby submits it;
 - submission: its life at the desks (submitted, corrected, rejected, withdrawn);
+- after_registration: the documents due after registration (criminal-record extracts);
 - registration: the RCCM number, identifiers, the company on the register, its
   certificate and extracts.
 
 Shared helpers are public in common. Callers use the names re-exported here.
 """
 
+from .after_registration import attach_later_document, send_extract_reminders
 from .common import FilingError
 from .drafting import (
     application_create,
@@ -52,6 +54,7 @@ __all__ = [
     "application_withdraw",
     "assign_rccm_number",
     "attach_document",
+    "attach_later_document",
     "confirm_signature",
     "declaration_text",
     "identifier_holder",
@@ -69,6 +72,7 @@ __all__ = [
     "revoke_company_document",
     "save_party",
     "save_section",
+    "send_extract_reminders",
     "start_application",
     "step_approved",
 ]

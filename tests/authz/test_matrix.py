@@ -84,6 +84,9 @@ TARGETS: dict[str, Target] = {
                              lambda w: {"reference": w.registered.reference}),
     "rccm_extract[B]": Target("registry:rccm_extract",
                               lambda w: {"reference": w.registered.reference}),
+    "later_document_upload[B]": Target("registry:later_document_upload",
+                                       lambda w: {"reference": w.registered.reference}),
+    "overdue_extracts": Target("registry:overdue_extracts"),
     "register_search": Target("registry:register_search", query="?q=inconnu"),
     "registration_statistics": Target("registry:registration_statistics"),
     "registration_statistics[csv]": Target("registry:registration_statistics",
@@ -225,6 +228,10 @@ POST withdraw[draft]                        in  200  404  404  404  404  404  40
 GET  certificate[B]                        404  200  404  404  404  404  404  404  404  404  404
 GET  rccm_extract[B]                       405  405  405  405  405  405  405  405  405  405  405
 POST rccm_extract[B]                       404  200  404  404  404  404  404  404  404  404  404
+GET  later_document_upload[B]               405  405  405  405  405  405  405  405  405  405  405
+POST later_document_upload[B]                in 302!  404  404  404  404  404  404  404  404  404
+GET  overdue_extracts                       in  403  403  200  403  403  200  403  403  403  mfa
+POST overdue_extracts                      405  405  405  405  405  405  405  405  405  405  405
 GET  register_search                        in  403  403  403  403  403  403  200  403  403  mfa
 POST register_search                       405  405  405  405  405  405  405  405  405  405  405
 GET  registration_statistics                in  403  403  200  200  200  200  200  200  403  mfa
