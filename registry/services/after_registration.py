@@ -14,14 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.uploads import UploadRejected, discard_upload, keep_upload, prepare_upload
 from notifications.models import Notification
 from workflows import audit
 
 from .. import selectors
 from ..legal_forms import rules as legal_form_rules
 from ..models import Application, ApplicationState, Company
-from .common import FilingError, locked, tell_owner
+from .common import FilingError, attach_checked, tell_owner
 
 EVENT = "extract_due"
 # Reminders before the due date, in days; then one notice once it is past.
@@ -41,24 +40,14 @@ def _may_attach_later(application: Application, user, requirement: str) -> None:
 
 def attach_later_document(*, application_id: int, user, requirement: str, uploaded_file):
     """Keep a document due after registration (a new version if one was already sent)."""
-    _may_attach_later(Application.objects.get(pk=application_id), user, requirement)
-    try:
-        prepared = prepare_upload(uploaded_file)
-    except UploadRejected as rejected:
-        raise FilingError(rejected.message) from rejected
-    try:
-        with audit.atomic():
-            application = locked(application_id)
-            _may_attach_later(application, user, requirement)
-            document = keep_upload(subject=application, requirement=requirement,
-                                   prepared=prepared, user=user)
-            audit.record(obj=application, action="attach_after_registration",
-                         from_state=application.state, to_state=application.state,
-                         actor=user, comment=requirement)
-    except BaseException:
-        discard_upload(prepared)
-        raise
-    return document
+    return attach_checked(
+        application_id=application_id, user=user, requirement=requirement,
+        uploaded_file=uploaded_file,
+        may_attach=lambda application: _may_attach_later(application, user, requirement),
+        record=lambda application: audit.record(
+            obj=application, action="attach_after_registration",
+            from_state=application.state, to_state=application.state, actor=user,
+            comment=requirement))
 
 
 def reminder_stage(due_at, now) -> str | None:

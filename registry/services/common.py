@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 
+from documents.models import SupportingDocument
+from documents.uploads import UploadRejected, discard_upload, keep_upload, prepare_upload
 from notifications.services import notify
 from workflows import audit
 from workflows import services as engine
@@ -49,3 +51,30 @@ def tell_owner(application: Application, event: str, *, occurrence: str = "",
         context={"reference": application.reference,
                  "company_name": application.company_name, **context},
     )
+
+
+def attach_checked(*, application_id: int, user, requirement: str, uploaded_file, may_attach,
+                   record) -> SupportingDocument:
+    """Keep an uploaded document for the filing, checked by `may_attach(application)`.
+
+    The file is checked and written before the filing is locked (no lock held across the
+    storage's I/O); `may_attach` runs again under the lock, then the document is kept and
+    `record(application)` notes the change, all in one transaction. Anything that fails
+    after the write discards the bytes.
+    """
+    may_attach(Application.objects.get(pk=application_id))
+    try:
+        prepared = prepare_upload(uploaded_file)
+    except UploadRejected as rejected:
+        raise FilingError(rejected.message) from rejected
+    try:
+        with audit.atomic():
+            application = locked(application_id)
+            may_attach(application)
+            document = keep_upload(subject=application, requirement=requirement,
+                                   prepared=prepared, user=user)
+            record(application)
+    except BaseException:
+        discard_upload(prepared)
+        raise
+    return document

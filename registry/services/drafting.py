@@ -10,13 +10,12 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.uploads import UploadRejected, discard_upload, keep_upload, prepare_upload
 from workflows import audit
 
 from .. import filing
 from ..legal_forms import LegalForm
 from ..models import Application, Party
-from .common import FilingError, locked
+from .common import FilingError, attach_checked, locked
 
 SECTION_FIELDS = {
     "names": ("company_name", "alternative_names", "acronym", "trade_name"),
@@ -99,22 +98,11 @@ def attach_document(*, application_id: int, user, requirement: str, uploaded_fil
     The file is checked and written before the filing is locked (no lock held across the
     storage's I/O); what the lock guards is then checked again before it is kept.
     """
-    _may_attach(Application.objects.get(pk=application_id), requirement)
-    try:
-        prepared = prepare_upload(uploaded_file)
-    except UploadRejected as rejected:
-        raise FilingError(rejected.message) from rejected
-    try:
-        with audit.atomic():
-            application = locked(application_id)
-            _may_attach(application, requirement)
-            document = keep_upload(subject=application, requirement=requirement,
-                                   prepared=prepared, user=user)
-            _changed(application, user, "documents")
-    except BaseException:
-        discard_upload(prepared)
-        raise
-    return document
+    return attach_checked(
+        application_id=application_id, user=user, requirement=requirement,
+        uploaded_file=uploaded_file,
+        may_attach=lambda application: _may_attach(application, requirement),
+        record=lambda application: _changed(application, user, "documents"))
 
 
 def _may_attach(application: Application, requirement: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from documents.models import StoredFile, SupportingDocument
-from registry.services import FilingError, drafting
+from registry.services import FilingError, common, drafting
 
 from ..journeys import pdf_upload
 
@@ -43,7 +43,7 @@ def test_the_filing_is_checked_again_under_the_lock(draft, entrepreneur, setting
         type(draft).objects.filter(pk=draft.pk).update(state="in_review")
         return prepared
 
-    monkeypatch.setattr(drafting, "prepare_upload", prepare_then_submit)
+    monkeypatch.setattr(common, "prepare_upload", prepare_then_submit)
     with pytest.raises(FilingError, match="ne peut plus être modifiée"):
         drafting.attach_document(application_id=draft.pk, user=entrepreneur,
                                  requirement="statuts", uploaded_file=pdf_upload("statuts.pdf"))
