@@ -60,12 +60,10 @@ def notify(*, event: str, user, about: str, context: dict | None = None,
         deliveries.append(Delivery(notification=notification, channel=Channel.SMS,
                                    address=user.phone, template=f"{event}/sms", text=sms_text,
                                    sealed_secrets=sealed))
-    created = Delivery.objects.bulk_create(deliveries)
     from .tasks import send_delivery
 
-    if any(delivery.pk is None for delivery in created):  # a database that returns no ids
-        created = Delivery.objects.filter(notification=notification)
-    for delivery in created:
+    # PostgreSQL and SQLite hand back the new rows' ids from bulk_create.
+    for delivery in Delivery.objects.bulk_create(deliveries):
         outbox.enqueue(send_delivery, delivery.pk)
     return notification
 

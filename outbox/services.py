@@ -15,11 +15,15 @@ from datetime import timedelta
 from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from .models import Message, MessageState
 
 log = logging.getLogger(__name__)
+# What a publish raises when the broker cannot be reached (kombu wraps connection errors).
+_BROKER_ERRORS = (OperationalError, ConnectionError, OSError)
 
 
 def _lease() -> timedelta:
@@ -39,7 +43,8 @@ def _publish(message: Message) -> None:
         args=message.args, kwargs=message.kwargs, task_id=str(message.pk))
 
 
-def _send_after_commit(message: Message) -> None:
+def _send(message: Message) -> bool:
+    """Hand the work to the broker; False when the broker cannot take it now."""
     if current_app.conf.task_always_eager:
         # Development without a broker: the task runs here, and its failure propagates
         # before Celery's failure signal, so the row is closed here.
@@ -48,34 +53,41 @@ def _send_after_commit(message: Message) -> None:
         except Exception as error:
             finish(message_id=message.pk, failed=True, error=f"{type(error).__name__}: {error}")
             raise
-        return
+        return True
     try:
         _publish(message)
     except _BROKER_ERRORS as error:
-        # The decision is saved; its work waits for the relay instead of failing the page.
         log.warning("Broker unavailable, %s left to the relay: %s", message.pk, error)
+        return False
+    return True
+
+
+def _send_after_commit(message: Message) -> None:
+    if not _send(message):
+        # The decision is saved; its work waits for the relay instead of failing the page.
         Message.objects.filter(pk=message.pk, state=MessageState.PENDING).update(
             due_at=timezone.now())
 
 
 def relay_due(*, limit: int = 500) -> int:
-    """Send open work whose lease ran out; each row is taken by one relay only."""
-    sent = 0
+    """Send open work whose lease ran out; each row is taken by one relay only.
+
+    The rows are taken (lease renewed) in a short transaction and sent after it, so no
+    row stays locked while the broker is talked to; what the broker refuses is due again.
+    """
     with transaction.atomic():
         due = list(Message.objects.select_for_update(skip_locked=True)
                    .filter(state=MessageState.PENDING, due_at__lte=timezone.now())
                    .order_by("due_at")[:limit])
-        for message in due:
-            try:
-                _publish(message)
-            except _BROKER_ERRORS as error:
-                log.warning("Broker unavailable, relay stops: %s", error)
-                break
-            message.sends += 1
-            message.due_at = timezone.now() + _lease()
-            message.save(update_fields=["sends", "due_at"])
-            sent += 1
-    return sent
+        Message.objects.filter(pk__in=[message.pk for message in due]).update(
+            due_at=timezone.now() + _lease(), sends=F("sends") + 1)
+    for sent, message in enumerate(due):
+        if not _send(message):
+            Message.objects.filter(pk__in=[m.pk for m in due[sent:]],
+                                   state=MessageState.PENDING).update(
+                due_at=timezone.now(), sends=F("sends") - 1)
+            return sent
+    return len(due)
 
 
 def extend_lease(*, message_id: str, seconds: float) -> None:
@@ -112,12 +124,3 @@ def rerun(*, message_id: str, actor) -> Message:
         message.save(update_fields=["state", "finished_at", "rerun_by", "due_at"])
         transaction.on_commit(lambda: _send_after_commit(message))
     return message
-
-
-def _broker_errors() -> tuple[type[BaseException], ...]:
-    from kombu.exceptions import OperationalError
-
-    return (OperationalError, ConnectionError, OSError)
-
-
-_BROKER_ERRORS = _broker_errors()

@@ -342,8 +342,7 @@ def staff_document(request, reference: str, document_id: int):
     stored = document.stored_file
     if request.GET.get("apercu") == "1" and _previewable(stored.content_type):
         return _inline_preview(stored)
-    return FileResponse(stored.file.open("rb"), as_attachment=True,
-                        filename=stored.original_name, content_type=stored.content_type)
+    return _stored_file_response(stored)
 
 
 def _previewable(content_type: str) -> bool:
@@ -356,8 +355,7 @@ def _inline_preview(stored) -> FileResponse:
 
     Set here, so SecurityHeadersMiddleware's setdefault keeps it: the site's policy with
     frame-ancestors 'self' instead of 'none'."""
-    response = FileResponse(stored.file.open("rb"), as_attachment=False,
-                            filename=stored.original_name, content_type=stored.content_type)
+    response = _stored_file_response(stored, as_attachment=False)
     directives = [directive.strip()
                   for directive in settings.SECURITY_CONTENT_SECURITY_POLICY.split(";")
                   if directive.strip() and not directive.strip().startswith("frame-ancestors")]
@@ -389,12 +387,15 @@ def rccm_extract(request, reference: str):
 
 
 def _pdf_response(stored):
-    return FileResponse(
-        stored.file.open("rb"),
-        as_attachment=True,
-        filename=stored.original_name,
-        content_type="application/pdf",
-    )
+    return _stored_file_response(stored, content_type="application/pdf")
+
+
+def _stored_file_response(stored, *, as_attachment: bool = True,
+                          content_type: str | None = None) -> FileResponse:
+    """A kept file, read in clear, under its original name."""
+    return FileResponse(stored.file.open("rb"), as_attachment=as_attachment,
+                        filename=stored.original_name,
+                        content_type=content_type or stored.content_type)
 
 
 # --- the registrar's tools: the register's documents, revocation --------------------------
@@ -402,10 +403,15 @@ def _pdf_response(stored):
 REGISTRAR_DESK = "greffier"
 
 
+def _require_desk(request, code: str) -> None:
+    """Members of the desk `code` only: other desks' clerks are refused (403)."""
+    if not workflow_selectors.desks_of(request.user).filter(code=code).exists():
+        raise PermissionDenied
+
+
 def _require_registrar(request) -> None:
     """Revocation is the registrar's alone: other desks' clerks are refused (403)."""
-    if not workflow_selectors.desks_of(request.user).filter(code=REGISTRAR_DESK).exists():
-        raise PermissionDenied
+    _require_desk(request, REGISTRAR_DESK)
 
 
 def _registered_company(reference: str) -> Company:
@@ -547,8 +553,7 @@ def later_document_upload(request, reference: str):
 def overdue_extracts(request):
     """The court registry (greffe) sees the companies whose criminal-record extracts are
     past due: company, RCCM number, due date, days late; keyset pages (?apres=<id>)."""
-    if not workflow_selectors.desks_of(request.user).filter(code=GREFFE_DESK).exists():
-        raise PermissionDenied
+    _require_desk(request, GREFFE_DESK)
     try:
         after = int(request.GET["apres"]) if request.GET.get("apres") else None
     except ValueError:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from .models import (
@@ -61,19 +61,6 @@ def filed_by(case: Case, user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return _applicant_events(case).filter(actor=user).exists()
-
-
-def queue_for(user, *, desk: Desk | None = None) -> QuerySet[Task]:
-    """Work to do: ready manual tasks and failed automatic checks of the user's desks,
-    except on cases the user filed, and the tasks the user has claimed."""
-    tasks = tasks_visible_to(user).filter(
-        (Q(state=TaskState.READY, kind=StepKind.MANUAL) | Q(state=TaskState.FAILED))
-        & ~Exists(_applicant_events(OuterRef("case")).filter(actor=user))
-        | Q(state=TaskState.CLAIMED, assignee=user)
-    )
-    if desk is not None:
-        tasks = tasks.filter(desk=desk)
-    return tasks.prefetch_related("case__subject").order_by("due_at", "ready_at", "pk")
 
 
 # --- a desk's queue at any size ---------------------------------------------------------------
@@ -393,8 +380,6 @@ class ClerkLoad:
 def desk_load(desk: Desk, *, now: datetime | None = None) -> list[ClerkLoad]:
     """Each active member of the desk with the desk's tasks they have claimed and how many
     of those are overdue; two queries whatever the number of tasks."""
-    from django.db.models import Count
-
     now = now or timezone.now()
     counts = {
         row["assignee_id"]: row

@@ -325,17 +325,20 @@ def release_task(*, task_id: int, user) -> Task:
     task = _task(task_id)
     _require(task, {TaskState.CLAIMED}, _("Cette tâche n'est pas prise en charge."))
     _require_assignee(task, user)
-    method = "release_failed_check" if task.kind == StepKind.AUTOMATIC else "release"
-    _transition(task, method, actor=user, action="release")
+    _transition(task, _release_method(task), actor=user, action="release")
     return task
+
+
+def _release_method(task: Task) -> str:
+    """A claimed task goes back to the queue; a failed automatic check, still failed."""
+    return "release_failed_check" if task.kind == StepKind.AUTOMATIC else "release"
 
 
 @audit.atomic
 def reassign_task(*, task_id: int, supervisor, to_user) -> Task:
     """A desk supervisor hands an open task to another member of the desk."""
     task = _task_under_case_lock(task_id)
-    if not DeskMembership.objects.filter(desk=task.desk, user=supervisor,
-                                         is_supervisor=True).exists():
+    if not selectors.is_supervisor_of(supervisor, task.desk):
         raise WorkflowError(_("Seul un superviseur du guichet peut réattribuer une tâche."))
     if not DeskMembership.objects.filter(desk=task.desk, user=to_user).exists():
         raise WorkflowError(_("Cet agent n'appartient pas au guichet de la tâche."))
@@ -662,8 +665,7 @@ def release_claimed_task(*, task_id: int, supervisor) -> Task:
     _require_supervisor(task.desk, supervisor)
     _require(task, {TaskState.CLAIMED}, _("Cette tâche n'est pas prise en charge."))
     holder = str(task.assignee)
-    method = "release_failed_check" if task.kind == StepKind.AUTOMATIC else "release"
-    _transition(task, method, actor=supervisor, action="release", note=holder)
+    _transition(task, _release_method(task), actor=supervisor, action="release", note=holder)
     return task
 
 
@@ -713,8 +715,7 @@ def release_tasks_of_absent(*, user, by) -> list[int]:
     for task_id in Task.objects.filter(state=TaskState.CLAIMED, assignee=user).order_by(
             "pk").values_list("pk", flat=True):
         task = _task(task_id)
-        method = "release_failed_check" if task.kind == StepKind.AUTOMATIC else "release"
-        _transition(task, method, actor=by, action="release",
+        _transition(task, _release_method(task), actor=by, action="release",
                     note=_("Absence de %(member)s") % {"member": user})
         released.append(task_id)
     return released

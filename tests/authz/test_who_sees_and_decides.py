@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import reverse
 
 from registry import services as registry_services
 from workflows import selectors
@@ -13,17 +12,12 @@ from workflows import services as engine
 from workflows.models import Task, TaskState
 
 from ..conftest import COMPANY_DATA, FOUNDER_DATA
-from ..registry.procedure.helpers import advance_until, case_of, task_of
+from ..registry.procedure.helpers import advance_until, case_of, queue_of, task_of
+from ..workflows.helpers import task_url
 
 ID_NUMBER = FOUNDER_DATA["id_document_number"]
 OWN_FILING = ("Vous avez vous-même déposé ce dossier : vous ne pouvez ni le prendre en charge "
               "ni décider à son sujet. Un autre agent du guichet doit le traiter.")
-
-
-def task_url(task, action: str | None = None) -> str:
-    if action:
-        return reverse("workflows:task_action", kwargs={"task_id": task.pk, "action": action})
-    return reverse("workflows:task", kwargs={"task_id": task.pk})
 
 
 # --- a desk sees a filing once it has reached it -------------------------------------------
@@ -96,8 +90,8 @@ def own_intake(clerk_who_filed):
 
 def test_the_clerk_does_not_see_their_own_filing_as_work_to_do(own_intake, clerk_who_filed,
                                                                clerks):
-    assert own_intake not in selectors.queue_for(clerk_who_filed)
-    assert own_intake in selectors.queue_for(clerks["guichet"])
+    assert own_intake not in queue_of(clerk_who_filed)
+    assert own_intake in queue_of(clerks["guichet"])
 
 
 def test_the_clerk_cannot_claim_their_own_filing(own_intake, clerk_who_filed):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from workflows import services as engine
 from workflows.models import AuditEvent, Task, TaskState
+
+from ..workflows.helpers import claim_at_once, run_together
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
@@ -23,24 +22,8 @@ def test_two_clerks_claiming_one_task_at_once_give_exactly_one_winner(
     first = make_user("agent1@cfe.example.tg", desk="guichet")
     second = make_user("agent2@cfe.example.tg", desk="guichet")
     task = Task.objects.get(case__subject_id=submitted.pk, step_id="intake")
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def attempt(user):
-        try:
-            barrier.wait()
-            engine.claim_task(task_id=task.pk, user=user)
-            outcomes[user.email] = "won"
-        except engine.WorkflowError as error:
-            outcomes[user.email] = str(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(user,)) for user in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = claim_at_once(task, (first, second))
 
     assert sorted(outcomes.values()).count("won") == 1
     loser_message = next(v for v in outcomes.values() if v != "won")
@@ -56,24 +39,17 @@ def test_two_approvals_of_one_task_at_once_apply_once(transactional_db, submitte
     clerk = clerks["guichet"]
     task = Task.objects.get(case__subject_id=submitted.pk, step_id="intake")
     engine.claim_task(task_id=task.pk, user=clerk)
-    barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def attempt():
+    def approve():
         try:
-            barrier.wait()
             engine.approve_task(task_id=task.pk, user=clerk, comment="ok")
             outcomes.append("won")
         except engine.WorkflowError:
             outcomes.append("refused")
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for error in run_together(approve, approve):
+        raise error
 
     assert sorted(outcomes) == ["refused", "won"]
     registry_task = Task.objects.get(case__subject_id=submitted.pk, step_id="registry")
@@ -101,30 +77,13 @@ def test_parallel_desks_deciding_at_once_neither_deadlock_nor_both_win(
 ):
     """Tax approves while social security rejects: decisions on one case serialise."""
     tax, social = _drive_to_parallel_desks(submitted, clerks)
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def decide(action):
-        try:
-            barrier.wait()
-            action()
-        except engine.WorkflowError:
-            pass  # a clear refusal is fine; a deadlock or any other error is not
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=decide, args=(lambda: engine.approve_task(
-            task_id=tax.pk, user=clerks["impots"], data={"nif": "1000428517"}),)),
-        threading.Thread(target=decide, args=(lambda: engine.reject_task(
-            task_id=social.pk, user=clerks["cnss"], comment="Dossier incomplet"),)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = run_together(
+        lambda: engine.approve_task(task_id=tax.pk, user=clerks["impots"],
+                                    data={"nif": "1000428517"}),
+        lambda: engine.reject_task(task_id=social.pk, user=clerks["cnss"],
+                                   comment="Dossier incomplet"),
+    )
 
     assert errors == []
     social.refresh_from_db()

@@ -6,9 +6,13 @@ The engine is tested through tests.workflows.toy: a permit and its procedure
 
 from __future__ import annotations
 
+import threading
 from contextlib import nullcontext
 
+from django.contrib.messages import get_messages
+from django.db import connection
 from django.test import TestCase
+from django.urls import reverse
 
 from workflows import selectors
 from workflows import services as engine
@@ -57,6 +61,12 @@ def case_of(subject) -> Case:
 
 def task_of(case: Case, step_id: str) -> Task:
     return Task.objects.get(case=case, step_id=step_id)
+
+
+def queue_of(user) -> list[Task]:
+    """The first page of the user's queue, unfiltered, as the queue page shows it."""
+    desk_ids = list(selectors.desks_of(user).values_list("pk", flat=True))
+    return selectors.queue_page(user, selectors.QueueFilters(), desk_ids=desk_ids).tasks
 
 
 def states(case: Case) -> dict[str, str]:
@@ -126,3 +136,74 @@ def resume(case: Case, actor, changed: list[str] | tuple = ()) -> Case:
 
 def event_count() -> int:
     return AuditEvent.objects.count()
+
+
+# --- the back office through the views ----------------------------------------------------
+
+QUEUE_URL = "/guichet/"
+
+
+def task_url(task, action: str | None = None) -> str:
+    if action:
+        return reverse("workflows:task_action", kwargs={"task_id": task.pk, "action": action})
+    return reverse("workflows:task", kwargs={"task_id": task.pk})
+
+
+def messages_of(response) -> list[tuple[str, str]]:
+    return [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
+
+
+def last_message(response) -> tuple[str, str]:
+    """The message this response added (earlier unread ones may still be queued)."""
+    return messages_of(response)[-1]
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+# --- clerks deciding at the same moment (real threads, PostgreSQL) -------------------------
+
+
+def run_together(*actions) -> list[BaseException]:
+    """Run each action in its own thread, released at once; return the unexpected errors
+    (a WorkflowError is a clear refusal, which is fine)."""
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def attempt(action):
+        try:
+            barrier.wait(timeout=10)
+            action()
+        except engine.WorkflowError:
+            pass
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return errors
+
+
+def claim_at_once(task: Task, users) -> dict[str, str]:
+    """Each user claims `task` in their own thread, released at once: email -> "won", or
+    the refusal's message."""
+    outcomes: dict[str, str] = {}
+
+    def claim(user):
+        try:
+            engine.claim_task(task_id=task.pk, user=user)
+            outcomes[user.email] = "won"
+        except engine.WorkflowError as error:
+            outcomes[user.email] = str(error)
+
+    errors = run_together(*(lambda user=user: claim(user) for user in users))
+    if errors:
+        raise errors[0]
+    return outcomes

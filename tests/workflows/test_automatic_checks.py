@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from workflows import procedures, selectors
+from workflows import procedures
 from workflows import services as engine
 from workflows.definitions import publish
 from workflows.models import AuditEvent, CaseState, StepKind, TaskState
@@ -19,6 +19,7 @@ from .helpers import (
     claim_and_return,
     event_count,
     make_permit,
+    queue_of,
     run_on_commit,
     start,
     states,
@@ -107,9 +108,9 @@ def test_a_failed_inspection_waits_in_its_own_desks_queue_only(failing_case, cle
     claim_and_approve(failing_case, "intake", clerks["guichet"])
     inspection = task_of(failing_case, "inspection")
 
-    assert [task.pk for task in selectors.queue_for(clerks["greffe"])] == [inspection.pk]
-    assert list(selectors.queue_for(clerks["guichet"])) == []
-    assert list(selectors.queue_for(clerks["impots"])) == []
+    assert [task.pk for task in queue_of(clerks["greffe"])] == [inspection.pk]
+    assert queue_of(clerks["guichet"]) == []
+    assert queue_of(clerks["impots"]) == []
 
 
 def test_a_failing_check_keeps_none_of_its_own_writes(failing_permit, failing_case, clerks):
@@ -161,15 +162,15 @@ def test_a_released_failed_check_goes_back_to_the_desk_queue_still_failed(
     claim_and_approve(failing_case, "intake", clerks["guichet"])
     inspection = task_of(failing_case, "inspection")
     engine.claim_task(task_id=inspection.pk, user=clerks["greffe"])
-    assert inspection.pk in [task.pk for task in selectors.queue_for(clerks["greffe"])]
-    assert inspection.pk not in [task.pk for task in selectors.queue_for(colleague)]
+    assert inspection.pk in [task.pk for task in queue_of(clerks["greffe"])]
+    assert inspection.pk not in [task.pk for task in queue_of(colleague)]
 
     engine.release_task(task_id=inspection.pk, user=clerks["greffe"])
 
     inspection.refresh_from_db()
     assert inspection.state == TaskState.FAILED
     assert inspection.assignee is None
-    assert inspection.pk in [task.pk for task in selectors.queue_for(colleague)]
+    assert inspection.pk in [task.pk for task in queue_of(colleague)]
     engine.claim_task(task_id=inspection.pk, user=colleague)
     inspection.refresh_from_db()
     assert inspection.assignee == colleague
@@ -221,7 +222,7 @@ def test_fail_automatic_step_hands_a_ready_check_to_a_person_with_the_error(
     event = AuditEvent.objects.get(object_id=str(inspection.pk), action="check_failed")
     assert event.comment == "boom"
     assert (event.from_state, event.to_state) == (TaskState.READY, TaskState.FAILED)
-    assert inspection.pk in [task.pk for task in selectors.queue_for(clerks["greffe"])]
+    assert inspection.pk in [task.pk for task in queue_of(clerks["greffe"])]
 
 
 def test_fail_automatic_step_leaves_a_finished_check_alone(inspection_queued):
@@ -348,7 +349,7 @@ def test_when_retries_are_exhausted_the_step_fails_to_its_desk_with_the_error(
     inspection.refresh_from_db()
     assert inspection.state == TaskState.FAILED
     assert inspection.error == "ConnectionError: registre des locaux injoignable"
-    assert inspection.pk in [task.pk for task in selectors.queue_for(clerks["greffe"])]
+    assert inspection.pk in [task.pk for task in queue_of(clerks["greffe"])]
     assert states(inspection_queued)["licence"] == TaskState.WAITING
 
 

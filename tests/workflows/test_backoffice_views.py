@@ -4,49 +4,31 @@ task page showing the subject through its own template, and deciding through the
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from workflows.models import AuditEvent, CaseState, Desk, DeskMembership, TaskState
 
 from .helpers import (
+    QUEUE_URL,
     advance_until,
     claim_and_approve,
     event_count,
+    last_message,
+    login,
     make_permit,
+    messages_of,
     run_on_commit,
     start,
     states,
     task_of,
+    task_url,
 )
 from .toy.models import Permit
-
-QUEUE_URL = "/guichet/"
-
-
-def task_url(task, action: str | None = None) -> str:
-    if action:
-        return reverse("workflows:task_action", kwargs={"task_id": task.pk, "action": action})
-    return reverse("workflows:task", kwargs={"task_id": task.pk})
-
-
-def messages_of(response) -> list[tuple[str, str]]:
-    return [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
-
-
-def last_message(response) -> tuple[str, str]:
-    """The message this response added (earlier unread ones may still be queued)."""
-    return messages_of(response)[-1]
 
 
 @pytest.fixture
 def intake(case):
     return task_of(case, "intake")
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 # --- who gets in --------------------------------------------------------------------------

@@ -3,47 +3,19 @@ decisions on one case serialised without deadlock, and one linear audit chain.""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from workflows import audit
 from workflows import services as engine
 from workflows.models import AuditEvent, CaseState, Task, TaskState
 
-from .helpers import make_permit, start
+from .helpers import claim_at_once, make_permit, run_together, start
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
     reason="row locks need PostgreSQL (DATABASE_URL)",
 )
-
-
-def run_together(*actions) -> list[BaseException]:
-    """Run each action in its own thread, released at once; return the unexpected errors
-    (a WorkflowError is a clear refusal, which is fine)."""
-    barrier = threading.Barrier(len(actions))
-    errors: list[BaseException] = []
-
-    def attempt(action):
-        try:
-            barrier.wait(timeout=10)
-            action()
-        except engine.WorkflowError:
-            pass
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return errors
 
 
 def test_two_clerks_claiming_one_task_at_once_give_exactly_one_winner(
@@ -52,24 +24,8 @@ def test_two_clerks_claiming_one_task_at_once_give_exactly_one_winner(
     first = make_user("agent1@cfe.example.tg", desk="guichet")
     second = make_user("agent2@cfe.example.tg", desk="guichet")
     task = Task.objects.get(case=start(make_permit()), step_id="intake")
-    barrier = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
 
-    def attempt(user):
-        try:
-            barrier.wait(timeout=10)
-            engine.claim_task(task_id=task.pk, user=user)
-            outcomes[user.email] = "won"
-        except engine.WorkflowError as error:
-            outcomes[user.email] = str(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(user,)) for user in (first, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = claim_at_once(task, (first, second))
 
     assert list(outcomes.values()).count("won") == 1
     loser_message = next(v for v in outcomes.values() if v != "won")

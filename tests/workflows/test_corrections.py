@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from workflows import procedures, selectors
+from workflows import procedures
 from workflows import services as engine
 from workflows.models import AuditEvent, CaseState, Task, TaskState
 
@@ -21,6 +21,7 @@ from .helpers import (
     claim_and_return,
     event_count,
     make_permit,
+    queue_of,
     resume,
     start,
     states,
@@ -221,7 +222,7 @@ def test_corrected_premises_that_now_fail_send_the_inspection_to_its_desk(
     inspection = task_of(case, "inspection")
     assert inspection.state == TaskState.FAILED
     assert inspection.error == "Surface insuffisante."
-    assert inspection.pk in [task.pk for task in selectors.queue_for(clerks["greffe"])]
+    assert inspection.pk in [task.pk for task in queue_of(clerks["greffe"])]
     assert states(case)["hygiene"] == TaskState.APPROVED
 
 

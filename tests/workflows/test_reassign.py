@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
@@ -16,6 +15,7 @@ from .helpers import (
     claim_and_approve,
     event_count,
     make_permit,
+    messages_of,
     start,
     task_of,
 )
@@ -185,10 +185,6 @@ def test_a_cancelled_task_cannot_be_reassigned(licence, supervisor, deputy, appl
 
 
 # --- through the view ---------------------------------------------------------------------
-
-
-def messages_of(response) -> list[tuple[str, str]]:
-    return [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
 
 
 def test_the_task_page_offers_reassignment_to_a_supervisor_only(

@@ -8,7 +8,14 @@ from registry.models import Application
 from workflows.models import Case, TaskState
 
 from ...workflows import helpers as engine_steps
-from ...workflows.helpers import case_of, event_count, run_on_commit, states, task_of
+from ...workflows.helpers import (
+    case_of,
+    event_count,
+    queue_of,
+    run_on_commit,
+    states,
+    task_of,
+)
 
 # The shipped company_creation procedure, in definition order.
 STEPS = ("intake", "name_check", "screening", "registry", "tax", "social_security", "registrar")
@@ -58,7 +65,7 @@ advance_until = partial(engine_steps.advance_until, steps=STEPS, step_data=STEP_
 __all__ = [
     "AUTOMATIC_STEPS", "DESK_OF_STEP", "INITIAL_STATES", "MANUAL_STEPS", "STEPS", "STEP_DATA",
     "advance_until", "approve_ready", "case_of", "claim_and_approve", "complete",
-    "event_count", "run_on_commit", "states", "task_of",
+    "event_count", "queue_of", "run_on_commit", "states", "task_of",
 ]
 
 

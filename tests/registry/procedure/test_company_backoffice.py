@@ -4,35 +4,17 @@ the filing's sections offered for correction, and the diagram on the applicant's
 from __future__ import annotations
 
 import pytest
-from django.contrib.messages import get_messages
-from django.urls import reverse
 
 from registry.models import ApplicationState
 from workflows.models import CaseState, Desk, TaskState
 
+from ...workflows.helpers import QUEUE_URL, last_message, login, messages_of, task_url
 from .helpers import (
     advance_until,
     case_of,
     claim_and_approve,
     task_of,
 )
-
-QUEUE_URL = "/guichet/"
-
-
-def task_url(task, action: str | None = None) -> str:
-    if action:
-        return reverse("workflows:task_action", kwargs={"task_id": task.pk, "action": action})
-    return reverse("workflows:task", kwargs={"task_id": task.pk})
-
-
-def messages_of(response) -> list[tuple[str, str]]:
-    return [(message.level_tag, str(message)) for message in get_messages(response.wsgi_request)]
-
-
-def last_message(response) -> tuple[str, str]:
-    """The message this response added (earlier unread ones may still be queued)."""
-    return messages_of(response)[-1]
 
 
 @pytest.fixture
@@ -43,11 +25,6 @@ def case(submitted):
 @pytest.fixture
 def intake(case):
     return task_of(case, "intake")
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 # --- what each desk sees ------------------------------------------------------------------

@@ -13,7 +13,6 @@ from registry import services as registry_services
 from registry.models import ApplicationState, Company, Party, ProhibitedPerson
 from registry.names import normalize
 from registry.services import drafting
-from workflows import selectors
 from workflows import services as engine
 from workflows.models import AuditEvent, TaskState
 
@@ -21,6 +20,7 @@ from ...conftest import COMPANY_DATA, FOUNDER_DATA
 from .helpers import (
     case_of,
     claim_and_approve,
+    queue_of,
     run_on_commit,
     states,
     task_of,
@@ -256,8 +256,8 @@ def test_a_failed_screening_is_in_the_greffe_queue_not_the_guichet_one(submitted
     claim_and_approve(case, "intake", clerks["guichet"])
     screening = task_of(case, "screening")
 
-    assert [task.pk for task in selectors.queue_for(clerks["greffe"])] == [screening.pk]
-    assert list(selectors.queue_for(clerks["guichet"])) == []
+    assert [task.pk for task in queue_of(clerks["greffe"])] == [screening.pk]
+    assert queue_of(clerks["guichet"]) == []
 
 
 # --- screening of managers ----------------------------------------------------------------
