@@ -40,7 +40,11 @@ run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@# The mobile-money providers' simulators (FedaPay, PayGate) run beside the site, on
+	@# loopback, for as long as it does: the demo's online payments go through them.
+	$(PY) manage.py run_payment_simulators --site-url $(SITE_URL) & sims=$$!; \
+	  trap 'kill $$sims 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The demo data only (idempotent), e.g. after `make clean` or into another DATABASE_URL.
 demo: migrate

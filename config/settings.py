@@ -127,6 +127,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "workflows.context_processors.staff_desks",
+                "payments.context_processors.counter_access",
                 "notifications.context_processors.unread_notifications",
             ],
         },
@@ -287,7 +288,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.send_extract_reminders",
         "schedule": 24 * 3600.0,
     },
+    "reconcile-pending-payments": {
+        "task": "payments.tasks.reconcile_pending_payments",
+        "schedule": float(os.environ.get("PAYMENTS_RECONCILE_SECONDS", "300")),
+    },
 }
+
+# Payments (payments app). Providers are keyed by code; an online provider with no
+# credentials is not offered. The defaults point at the local simulators (make run's demo,
+# the tests): production sets the providers' real addresses and keys.
+PAYMENT_PROVIDERS = {
+    "fedapay": {
+        "BASE_URL": os.environ.get("FEDAPAY_BASE_URL", "http://127.0.0.1:8701"),
+        "SECRET_KEY": os.environ.get("FEDAPAY_SECRET_KEY", "sk_simulator" if DEBUG else ""),
+        "WEBHOOK_SECRET": os.environ.get("FEDAPAY_WEBHOOK_SECRET",
+                                         "wh_simulator" if DEBUG else ""),
+        # Seconds a signed webhook's timestamp may differ from our clock.
+        "TOLERANCE": int(os.environ.get("FEDAPAY_WEBHOOK_TOLERANCE", "300")),
+    },
+    "paygate": {
+        "BASE_URL": os.environ.get("PAYGATE_BASE_URL", "http://127.0.0.1:8702"),
+        "AUTH_TOKEN": os.environ.get("PAYGATE_AUTH_TOKEN", "pg_simulator" if DEBUG else ""),
+    },
+}
+PAYMENT_HTTP_TIMEOUT = float(os.environ.get("PAYMENT_HTTP_TIMEOUT", "10"))
+# A payment still pending after this many minutes is asked about by the reconciliation.
+PAYMENTS_RECONCILE_AFTER_MINUTES = int(os.environ.get("PAYMENTS_RECONCILE_AFTER_MINUTES", "15"))
+# What becomes of a paid fee when the filing is rejected or withdrawn: "kept" or "refunded".
+PAYMENTS_FEE_ON_END = os.environ.get("PAYMENTS_FEE_ON_END", "kept")
 
 # Personal data (law 2019-014, privacy app): abandoned drafts and replaced versions of
 # uploads are erased after these many days; submitted filings are never erased.

@@ -16,6 +16,7 @@ admin.site.has_permission = staff_with_mfa
 urlpatterns = [
     path("", registry_views.home, name="home"),
     path("dossiers/", include("registry.urls")),
+    path("", include("payments.urls")),
     path("guichet/", include("workflows.urls")),
     path("verifier/", include("documents.urls")),
     path("comptes/langue/", account_views.set_language, name="set_language"),

@@ -26,6 +26,7 @@ from .certificates import CertificateFacts, render_certificate
 from .layout import SEAL_BOX, SealMark, Verification
 from .models import DocumentKind, IssuedDocument
 from .rccm_extract import RccmExtractFacts, render_rccm_extract
+from .receipts import ReceiptFacts, render_receipt
 from .signing import SealField, Signer, get_signer
 from .storage import WrittenFile, discard_written, record_written, write_bytes
 
@@ -43,6 +44,7 @@ class _Kind:
 KINDS: dict[str, _Kind] = {
     DocumentKind.CERTIFICATE: _Kind(CertificateFacts, render_certificate),
     DocumentKind.RCCM_EXTRACT: _Kind(RccmExtractFacts, render_rccm_extract),
+    DocumentKind.RECEIPT: _Kind(ReceiptFacts, render_receipt),
 }
 
 

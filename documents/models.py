@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import codes
+from .layout import format_fcfa
 from .storage import sealed_storage
 
 # Law 2017-07, art. 72: electronic documents are kept 20 years, provably unaltered.
@@ -85,6 +86,7 @@ class StoredFile(models.Model):
 class DocumentKind(models.TextChoices):
     CERTIFICATE = "certificate", _("certificat d'immatriculation")
     RCCM_EXTRACT = "rccm_extract", _("extrait du registre du commerce (RCCM)")
+    RECEIPT = "receipt", _("reçu de paiement")
 
 
 # What the public verification page shows, in this order: nothing else ever leaves.
@@ -96,8 +98,14 @@ PUBLIC_FACT_LABELS = {
     "registered_on": _("Date d'immatriculation"),
     "managers": _("Dirigeant(s)"),
     "as_of": _("Situation au"),
+    # Payment receipts (with company_name above).
+    "invoice_number": _("Facture n°"),
+    "reference": _("Référence du dossier"),
+    "amount": _("Montant payé"),
+    "paid_on": _("Payé le"),
 }
-_DATE_FACTS = {"registered_on", "as_of"}
+_DATE_FACTS = {"registered_on", "as_of", "paid_on"}
+_AMOUNT_FACTS = {"amount"}
 
 
 class IssuedDocument(models.Model):
@@ -158,10 +166,12 @@ class IssuedDocument(models.Model):
         rows = []
         for key, label in PUBLIC_FACT_LABELS.items():
             value = self.public_facts.get(key)
-            if not value:
+            if value in (None, "", []):  # an amount of 0 is still shown
                 continue
             if key in _DATE_FACTS:
                 value = formats.date_format(date.fromisoformat(value), "j F Y")
+            elif key in _AMOUNT_FACTS:
+                value = format_fcfa(int(value))
             elif isinstance(value, list):
                 value = ", ".join(str(item) for item in value)
             rows.append((label, str(value)))

@@ -17,6 +17,8 @@ class Event:
 EVENTS = {
     event.code: event
     for event in (
+        Event("payment_due"),
+        Event("payment_received"),
         Event("application_submitted"),
         Event("correction_requested", legal=True),
         Event("desk_approved"),

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Paiements")
+
+    def ready(self) -> None:
+        from .fees import load_initial_schedule
+
+        post_migrate.connect(load_initial_schedule, sender=self,
+                             dispatch_uid="payments.initial_schedule")

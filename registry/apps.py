@@ -9,6 +9,8 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         # The register owns company creation: it tells the engine the definition file,
         # the subject (a filing) and the handlers the definition names.
+        from payments.models import Invoice
+        from payments.signals import invoice_settled
         from workflows import procedures
 
         from .handlers import HANDLERS
@@ -21,3 +23,8 @@ class RegistryConfig(AppConfig):
             subject_model=Application,
             handlers=HANDLERS,
         ))
+        # A filing's fee settled (paid or waived): its case starts.
+        from .services.submission import on_invoice_settled
+
+        invoice_settled.connect(on_invoice_settled, sender=Invoice,
+                                dispatch_uid="registry.start_instruction")

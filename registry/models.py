@@ -15,6 +15,7 @@ from .names import normalize
 
 class ApplicationState(models.TextChoices):
     DRAFT = "draft", _("brouillon")
+    PENDING_PAYMENT = "pending_payment", _("en attente de paiement")
     IN_REVIEW = "in_review", _("en cours d'instruction")
     CORRECTION_REQUESTED = "correction_requested", _("correction demandée")
     APPROVED = "approved", _("approuvé, certificat en préparation")
@@ -139,9 +140,16 @@ class Application(FSMModelMixin, models.Model):
                 self.trade_name, self.owner.email) if value],
         }
 
-    @transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.IN_REVIEW)
-    def submit(self) -> None:
+    @transition(field=state, source=ApplicationState.DRAFT,
+                target=ApplicationState.PENDING_PAYMENT)
+    def await_payment(self) -> None:
+        """Signed: the fee is owed before any desk works the file."""
         self.submitted_at = timezone.now()
+
+    @transition(field=state, source=ApplicationState.PENDING_PAYMENT,
+                target=ApplicationState.IN_REVIEW)
+    def submit(self) -> None:
+        """The fee is paid (or waived): the desks start."""
 
     @transition(
         field=state,
@@ -184,6 +192,7 @@ class Application(FSMModelMixin, models.Model):
         field=state,
         source=[
             ApplicationState.DRAFT,
+            ApplicationState.PENDING_PAYMENT,
             ApplicationState.IN_REVIEW,
             ApplicationState.CORRECTION_REQUESTED,
         ],

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.client_ip import client_ip
 from documents import selectors as document_selectors
 from documents.issuing import DocumentError
+from payments import fees
+from payments import selectors as payment_selectors
 from workflows import charts, diagrams, figures
 from workflows import selectors as workflow_selectors
 from workflows.access import desk_member_required, manager_or_member_required
@@ -91,7 +93,16 @@ def _task_list(request, application):
         "ready_to_sign": not problems and not filing.missing_documents(lines),
         "done_count": sum(1 for s in sections if s.done and s.applicable),
         "applicable_count": sum(1 for s in sections if s.applicable),
+        "fee": _fee(application),
     })
+
+
+def _fee(application) -> int | None:
+    """The fee the filing will owe on signing (None when the schedule has no line)."""
+    try:
+        return fees.creation_fee(application.legal_form)
+    except fees.FeeNotSet:
+        return None
 
 
 def _status(request, application):
@@ -110,6 +121,7 @@ def _status(request, application):
         "signature": application.signatures.first(),
         "timeline": selectors.timeline(application, steps),
         "later_documents": selectors.later_documents(application),
+        "invoice": payment_selectors.invoice_of(application),
     })
 
 
@@ -257,6 +269,7 @@ def review(request, reference: str):
             if application.prefecture else "",
             reference_data.region(application.region).name if application.region else ""])),
         "missing_documents": filing.missing_documents(lines),
+        "fee": _fee(application) if application.state == ApplicationState.DRAFT else None,
     })
 
 
@@ -274,7 +287,12 @@ def sign(request, reference: str):
         except services.FilingError as error:
             form.add_error("code", str(error))
         else:
-            messages.success(request, _("Dossier signé et transmis au guichet unique."))
+            application.refresh_from_db()
+            if application.state == ApplicationState.PENDING_PAYMENT:
+                messages.success(request, _("Dossier signé. Réglez les frais : il sera "
+                                            "transmis aux services dès le paiement reçu."))
+            else:
+                messages.success(request, _("Dossier signé et transmis au guichet unique."))
             return redirect(application)
     return render(request, "registry/sign.html", {"application": application, "form": form})
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from payments import services as payments
+from payments.models import Service
 from workflows import audit
 from workflows import selectors as engine_selectors
 from workflows import services as engine
@@ -17,12 +19,28 @@ from .common import FilingError, locked, locked_with_case, tell_owner, transitio
 
 @audit.atomic
 def application_submit(*, application_id: int, user) -> Application:
-    """Send the filing to the desks, or back to them after a correction."""
+    """The signed filing: billed (the desks start once it is paid, see start_instruction),
+    or sent back to the desks after a correction (the fee is paid once)."""
     application = locked_with_case(application_id)
     if application.state == ApplicationState.DRAFT:
-        transition(application, "submit", actor=user)
-        engine.start_case(definition_code=COMPANY_CREATION, subject=application, actor=user)
-    elif application.state == ApplicationState.CORRECTION_REQUESTED:
+        transition(application, "await_payment", actor=user)
+        try:
+            invoice = payments.bill(
+                subject=application, payer=application.owner,
+                service=Service.COMPANY_CREATION, legal_form=application.legal_form,
+                reference=application.reference, title=application.company_name,
+                description=_("Frais de création d'entreprise (%(form)s)")
+                % {"form": application.legal_form},
+            )
+        except payments.PaymentError as error:
+            raise FilingError(str(error)) from error
+        if invoice.is_settled:  # nothing to pay: the case started with the invoice
+            application.refresh_from_db()
+        else:
+            tell_owner(application, "payment_due", occurrence=invoice.number,
+                       invoice_number=invoice.number, amount=invoice.amount)
+        return application
+    if application.state == ApplicationState.CORRECTION_REQUESTED:
         reopened = list(application.correction_fields)
         transition(application, "resubmit", actor=user)
         engine.resume_case(case_id=engine_selectors.case_for(application).pk, actor=user,
@@ -34,11 +52,31 @@ def application_submit(*, application_id: int, user) -> Application:
     return application
 
 
+@audit.requires_transaction
+def start_instruction(*, application_id: int, actor) -> None:
+    """The fee is paid or waived: the filing goes to the desks (once)."""
+    application = locked_with_case(application_id)
+    if application.state != ApplicationState.PENDING_PAYMENT:
+        return
+    transition(application, "submit", actor=actor)
+    engine.start_case(definition_code=COMPANY_CREATION, subject=application,
+                      actor=application.owner)
+    tell_owner(application, "application_submitted",
+               occurrence=f"submit:{timezone.now().isoformat()}")
+
+
+def on_invoice_settled(sender, *, invoice, actor, **kwargs) -> None:
+    """payments.signals.invoice_settled: a filing's fee is settled (connected in apps)."""
+    if invoice.subject_type.model_class() is Application:
+        start_instruction(application_id=invoice.subject_id, actor=actor)
+
+
 @audit.atomic
 def application_withdraw(*, application_id: int, user) -> Application:
     application = locked_with_case(application_id)
     if application.state not in (
         ApplicationState.DRAFT,
+        ApplicationState.PENDING_PAYMENT,
         ApplicationState.IN_REVIEW,
         ApplicationState.CORRECTION_REQUESTED,
     ):
@@ -47,6 +85,7 @@ def application_withdraw(*, application_id: int, user) -> Application:
     transition(application, "withdraw", actor=user)
     if case is not None:
         engine.cancel_case(case_id=case.pk, actor=user, comment=_("Retrait par le demandeur"))
+    payments.subject_ended(subject=application, actor=user)
     return application
 
 
@@ -88,6 +127,7 @@ def reopened_sections(sections: list[str]) -> list[str]:
 def reject(*, application_id: int, actor, reason: str) -> None:
     application = locked(application_id)
     transition(application, "reject", actor=actor, comment=reason, reason=reason)
+    payments.subject_ended(subject=application, actor=actor)
     tell_owner(application, "application_rejected", reason=reason)
 
 

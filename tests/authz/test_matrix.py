@@ -154,6 +154,22 @@ TARGETS: dict[str, Target] = {
         lambda w: {"desk_code": "greffe", "user_id": w.users["desk"].pk},
         data=lambda w: {"confirmer": "1"}),
     "my_absence": Target("workflows:my_absence", data=lambda w: {"absent": "0"}),
+    "invoice[D]": Target("payments:invoice", lambda w: {"number": w.unpaid_invoice}),
+    "pay[D]": Target("payments:pay", lambda w: {"number": w.unpaid_invoice},
+                     data=lambda w: {"channel": "nowhere"}),
+    "returned[A]": Target("payments:returned", lambda w: {"reference": w.paid_payment}),
+    "receipt[A]": Target("payments:receipt", lambda w: {"reference": w.paid_payment}),
+    "notification[fedapay]": Target("payments:notification", lambda w: {"channel": "fedapay"}),
+    "counter": Target("payments:counter"),
+    "counter_invoice[D]": Target("payments:counter_invoice",
+                                 lambda w: {"number": w.unpaid_invoice},
+                                 data=lambda w: {"method": "cash", "amount": "25000"}),
+    "waive[D]": Target("payments:waive", lambda w: {"number": w.unpaid_invoice},
+                       data=lambda w: {"reason": "Programme d'appui aux jeunes."}),
+    "counter_day": Target("payments:counter_day"),
+    "closings": Target("payments:closings"),
+    "closing_csv": Target("payments:closing_csv", lambda w: {"closing_id": w.closing_id}),
+    "closing_pdf": Target("payments:closing_pdf", lambda w: {"closing_id": w.closing_id}),
     "my_data": Target("privacy:my_data"),
     "my_data:download": Target("privacy:download"),
     "my_data:correction": Target("privacy:correction"),
@@ -281,6 +297,23 @@ GET  my_data:download                       in  405  405  405  405  405  405  40
 POST my_data:download                       in  200  200  200  200  200  200  200  200  200  200
 POST my_data:correction                     in  400  400  400  400  400  400  400  400  400  400
 POST my_data:close_account                  in  400  400  400  400  400  400  400  400  400  400
+GET  invoice[D]                             in  200  404  404  404  404  404  404  200  200  404
+POST invoice[D]                            405  405  405  405  405  405  405  405  405  405  405
+GET  pay[D]                                405  405  405  405  405  405  405  405  405  405  405
+POST pay[D]                                 in 302!  404  404  404  404  404  404  404  404  404
+GET  returned[A]                            in  302  404  404  404  404  404  404  302  302  404
+GET  receipt[A]                             in  200  404  404  404  404  404  404  200  200  404
+GET  notification[fedapay]                 405  405  405  405  405  405  405  405  405  405  405
+POST notification[fedapay]                 400  400  400  400  400  400  400  400  400  400  400
+GET  counter                                in  403  403  403  403  403  403  403  200  200  403
+GET  counter_invoice[D]                     in  403  403  403  403  403  403  403  200  200  403
+POST counter_invoice[D]                     in  403  403  403  403  403  403  403  200  403  403
+GET  waive[D]                              405  405  405  405  405  405  405  405  405  405  405
+POST waive[D]                               in  403  403  403  403  403  403  403  403  200  403
+GET  counter_day                            in  403  403  403  403  403  403  403  200  403  403
+GET  closings                               in  403  403  403  403  403  403  403  200  403  403
+GET  closing_csv                            in  403  403  403  403  403  403  403  200  403  403
+GET  closing_pdf                            in  403  403  403  403  403  403  403  200  403  403
 GET  staff_access_log                       in  403  403  403  403  403  200  403  403  403  mfa
 GET  admin:index                           adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm
 GET  admin:applications                    adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 
 from registry import services as registry_services
+from tests.fees import submit_and_pay
 from workflows import selectors
 from workflows import services as engine
 from workflows.models import Task, TaskState
@@ -84,7 +85,7 @@ def own_intake(clerk_who_filed):
     """A filing the guichet clerk made as an entrepreneur: its intake is at their desk."""
     application = registry_services.application_create(
         owner=clerk_who_filed, data=dict(COMPANY_DATA), founder=dict(FOUNDER_DATA))
-    registry_services.application_submit(application_id=application.pk, user=clerk_who_filed)
+    submit_and_pay(application_id=application.pk, user=clerk_who_filed)
     return task_of(case_of(application), "intake")
 
 

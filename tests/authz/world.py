@@ -15,8 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 
 from documents.models import SupportingDocument
 from notifications.models import Notification
+from payments import selectors as payment_selectors
+from payments import services as payment_services
 from registry import services as registry_services
 from registry.models import Application
+from tests.fees import submit_and_pay
 from workflows.models import Desk, DeskMembership, Task
 
 from ..conftest import COMPANY_DATA, FOUNDER_DATA, PASSWORD
@@ -35,11 +38,11 @@ ROLE_HELP = {
     "later_desk": "clerk of the tax office (impots): A has not reached it yet",
     "supervisor": "supervisor of the court registry (greffe)",
     "registrar": "registrar (greffier): C waits for them, A has not reached them",
-    "cashier": "member of a 'caisse' desk that no procedure uses (payments is not built)",
+    "cashier": "cashier: member of the 'caisse' desk (the counter), no procedure step",
     "admin": "superuser with a second factor, member of no desk",
     "no_mfa": "court registry clerk, staff, without a second factor",
 }
-# A cashier's desk: payments has no views yet, so it is a desk no step belongs to.
+# The counter's desk (payments): no procedure step belongs to it.
 CASHIER_DESK = "caisse"
 
 
@@ -56,6 +59,10 @@ class World:
     registrar_document_id: int = 0  # a supporting document of C
     verification_code: str = ""
     notification_id: int = 0
+    unpaid: Application | None = None  # "D": signed, its invoice open
+    unpaid_invoice: str = ""  # D's invoice number
+    paid_payment: str = ""  # the reference of A's counter payment (its receipt issued)
+    closing_id: int = 0  # the cashier's closed day (no payment in it)
 
 
 def _user(email: str, *, desk: str | None = None, mfa: bool = True, supervisor: bool = False,
@@ -77,7 +84,7 @@ def _submitted(owner, company_name: str) -> Application:
         owner=owner, data={**COMPANY_DATA, "company_name": company_name},
         founder=dict(FOUNDER_DATA))
     attach_all(application, owner)
-    return registry_services.application_submit(application_id=application.pk, user=owner)
+    return submit_and_pay(application_id=application.pk, user=owner)
 
 
 def build_world() -> World:
@@ -121,6 +128,17 @@ def build_world() -> World:
     case = case_of(world.at_registrar)
     advance_until(case, "registrar", clerks)
     world.tasks["C:registrar"] = task_of(case, "registrar")
+
+    world.unpaid = registry_services.application_create(
+        owner=owner, data={**COMPANY_DATA, "company_name": "Lac Togo Pêche"},
+        founder=dict(FOUNDER_DATA))
+    attach_all(world.unpaid, owner)
+    registry_services.application_submit(application_id=world.unpaid.pk, user=owner)
+    world.unpaid_invoice = payment_selectors.invoice_of(world.unpaid).number
+    paid = payment_selectors.invoice_of(world.filing).payments.get(state="succeeded")
+    payment_services.issue_receipt(payment_id=paid.pk)  # the outbox's task, run here
+    world.paid_payment = paid.reference
+    world.closing_id = payment_services.close_counter_day(cashier=users["cashier"]).pk
 
     world.document_id = _document_of(world.filing)
     world.registrar_document_id = _document_of(world.at_registrar)

@@ -44,7 +44,7 @@ def test_the_desks_file_sets_the_policy_on_the_guichet_only(db):
     sync_desks()
     policies = dict(Desk.objects.values_list("code", "decide_without_claim"))
     assert policies == {"guichet": True, "greffe": False, "impots": False, "cnss": False,
-                        "greffier": False}
+                        "greffier": False, "caisse": False}
 
 
 # --- the engine ------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def test_it_accepts_a_valid_spec_and_the_toy_definition_file():
 def test_the_toy_definition_uses_every_shipped_desk():
     toy = load_file(TOY_DEFINITION_FILE)
     shipped = {desk["code"] for desk in yaml.safe_load(DESKS_FILE.read_text(encoding="utf-8"))}
-    assert shipped == DESKS
+    # The counter's desk (payments) keeps a till and works no procedure step.
+    assert shipped - {"caisse"} == DESKS
     assert {step["desk"] for step in toy["steps"]} == DESKS
     assert [step["id"] for step in toy["steps"]] == list(STEPS)
 

@@ -18,6 +18,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from reportlab.pdfgen import canvas
 
+from payments import selectors as payment_selectors
+from payments import services as payments
+from payments.models import Channel, CounterMethod, Payment
+from payments.providers.base import Outcome, ProviderStatus
 from registry import filing, services
 from registry.models import Application
 from registry.services import drafting
@@ -33,14 +37,18 @@ STAFF = [
     ("impots@demo.tg", "Yawa", "KOUDJO", "impots", False),
     ("cnss@demo.tg", "Edem", "LAWSON", "cnss", False),
     ("greffier@demo.tg", "Essowè", "BATCHO", "greffier", True),
+    ("caisse@demo.tg", "Abla", "AMEGAN", "caisse", True),
 ]
 ADMIN = ("admin@demo.tg", "Admin", "CFE")
 PASSWORD = "Demo-Togo-2026"
 
-# Filings, and the step each one is left waiting at (None: draft; "done": registered;
-# "correction": sent back by the court registry).
+# Filings, and the step each one is left waiting at (None: draft; "payment": signed, its
+# fee not paid yet; "done": registered; "correction": sent back by the court registry).
 FILINGS = [
     ("Boulangerie du Golfe", "10", "Boulangerie, pâtisserie et vente de pain.", 500_000, None),
+    ("Pharmacie Lumière", "47", "Vente de produits parapharmaceutiques.", 1_000_000,
+     "payment"),
+    ("Menuiserie Atakpamé", "16", "Menuiserie et ébénisterie.", 600_000, "payment"),
     ("Transports Kara Express", "49", "Transport routier de marchandises.", 2_000_000,
      "intake"),
     ("Agro Plateaux", "10", "Transformation et vente de produits agricoles.", 1_000_000,
@@ -123,6 +131,9 @@ class Command(BaseCommand):
             return
         self._documents(application, owner)
         services.application_submit(application_id=application.pk, user=owner)
+        if stage == "payment":
+            return
+        self._pay(application, staff["caisse"])
         case = workflow_selectors.case_for(application)
         while True:
             ready = list(case.tasks.filter(state=TaskState.READY, kind="manual")
@@ -142,6 +153,23 @@ class Command(BaseCommand):
                     return
                 engine.approve_task(task_id=task.pk, user=clerk, comment="Conforme.",
                                     data=self._step_data(application, task.step_id))
+
+    @staticmethod
+    def _pay(application, cashier) -> None:
+        """Pay the fee: every other filing online (as if the provider's webhook had come:
+        the simulators may not run while the demo loads), the others at the counter."""
+        invoice = payment_selectors.invoice_of(application)
+        if application.pk % 2:
+            payments.record_counter_payment(invoice_number=invoice.number, cashier=cashier,
+                                            method=CounterMethod.CASH, amount=invoice.amount)
+            return
+        payment = Payment.objects.create(
+            reference=f"PAY-DEMO-{application.reference}", invoice=invoice,
+            channel=Channel.FEDAPAY, amount=invoice.amount, initiated_by=application.owner,
+            provider_reference=f"demo-{application.pk}")
+        payments.apply_status(payment_id=payment.pk, source="demo", status=ProviderStatus(
+            reference=payment.reference, outcome=Outcome.SUCCEEDED, amount=invoice.amount,
+            provider_reference=payment.provider_reference, method="mtn_tg"))
 
     @staticmethod
     def _documents(application, owner) -> None:
