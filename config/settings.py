@@ -314,6 +314,8 @@ PAYMENT_PROVIDERS = {
 PAYMENT_HTTP_TIMEOUT = float(os.environ.get("PAYMENT_HTTP_TIMEOUT", "10"))
 # A payment still pending after this many minutes is asked about by the reconciliation.
 PAYMENTS_RECONCILE_AFTER_MINUTES = int(os.environ.get("PAYMENTS_RECONCILE_AFTER_MINUTES", "15"))
+# A pending payment the provider cannot tell about after this many hours is closed as expired.
+PAYMENTS_ABANDON_AFTER_HOURS = int(os.environ.get("PAYMENTS_ABANDON_AFTER_HOURS", "24"))
 # What becomes of a paid fee when the filing is rejected or withdrawn: "kept" or "refunded".
 PAYMENTS_FEE_ON_END = os.environ.get("PAYMENTS_FEE_ON_END", "kept")
 

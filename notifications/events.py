@@ -18,7 +18,8 @@ EVENTS = {
     event.code: event
     for event in (
         Event("payment_due"),
-        Event("payment_received"),
+        # The sealed receipt goes by e-mail (attached) whatever the person chose.
+        Event("payment_received", legal=True),
         Event("application_submitted"),
         Event("correction_requested", legal=True),
         Event("desk_approved"),

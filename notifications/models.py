@@ -24,6 +24,10 @@ class Notification(models.Model):
     link = models.CharField(_("lien"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+    # A document the e-mail carries (a payment's receipt); the in-app copy links to it.
+    attachment = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("pièce jointe"))
 
     class Meta:
         verbose_name = _("notification")

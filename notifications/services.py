@@ -27,11 +27,13 @@ def _render(event: str, part: str, context: dict) -> str:
 
 
 def notify(*, event: str, user, about: str, context: dict | None = None,
-           link: str = "", secrets: dict[str, str] | None = None) -> Notification:
+           link: str = "", secrets: dict[str, str] | None = None,
+           attachment=None) -> Notification:
     """Tell `user` about one occurrence of `event` (once: `about` names the occurrence).
 
     `secrets` (e.g. a one-time code) go to the person's e-mail and phone only: the in-app
     copy shows a mask, and the deliveries keep them encrypted until sent (see sealing).
+    `attachment` (a stored file, e.g. a sealed receipt) goes with the e-mail.
     """
     spec = EVENTS[event]
     existing = Notification.objects.filter(recipient=user, event=event, about=about).first()
@@ -48,6 +50,7 @@ def notify(*, event: str, user, about: str, context: dict | None = None,
     notification = Notification.objects.create(
         recipient=user, event=event, about=about, language=language,
         title=sealing.mask(title, secrets), body=sealing.mask(body, secrets), link=link,
+        attachment=attachment,
     )
     sealed = sealing.seal(secrets)
     deliveries = []
@@ -117,6 +120,10 @@ def _send_email(delivery: Delivery, subject: str, text: str) -> str:
     message = EmailMultiAlternatives(subject, text, None, [delivery.address],
                                      headers={"X-Notification": str(notification.pk)})
     message.attach_alternative(html, "text/html")
+    if notification.attachment_id:
+        stored = notification.attachment
+        with stored.file.open("rb") as handle:  # read in clear, like a download
+            message.attach(stored.original_name, handle.read(), stored.content_type)
     message.send()
     return f"email-{delivery.pk}"
 

@@ -235,7 +235,11 @@ def apply_status(*, payment_id: int, status: ProviderStatus, actor=None,
 
 
 def refresh_payment(*, payment_id: int) -> Payment:
-    """Ask the provider about a pending online payment and apply its answer."""
+    """Ask the provider about a pending online payment and apply its answer.
+
+    A payment the provider still cannot tell about after PAYMENTS_ABANDON_AFTER_HOURS (the
+    payer never opened its page) is closed as expired: the invoice stays payable.
+    """
     payment = Payment.objects.get(pk=payment_id)
     if payment.state == PaymentState.PENDING and payment.is_online:
         try:
@@ -243,6 +247,12 @@ def refresh_payment(*, payment_id: int) -> Payment:
                 reference=payment.reference, provider_reference=payment.provider_reference)
         except ProviderError as error:
             log.info("payment %s: status not available: %s", payment.reference, error)
+            abandoned = timedelta(hours=settings.PAYMENTS_ABANDON_AFTER_HOURS)
+            if payment.created_at < timezone.now() - abandoned:
+                apply_status(payment_id=payment.pk, source=f"abandoned: {error}"[:200],
+                             status=ProviderStatus(reference=payment.reference,
+                                                   outcome=Outcome.EXPIRED))
+                payment.refresh_from_db()
         else:
             apply_status(payment_id=payment.pk, status=status, source="status")
             payment.refresh_from_db()
@@ -508,6 +518,7 @@ def issue_receipt(*, payment_id: int) -> IssuedDocument | None:
             notify(event="payment_received", user=invoice.payer,
                    about=f"payments.payment:{payment.pk}",
                    link=reverse("payments:invoice", args=[invoice.number]),
+                   attachment=document.stored_file,
                    context={"invoice_number": invoice.number, "amount": payment.amount,
                             "reference": invoice.subject_reference,
                             "company_name": invoice.subject_title,

@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from config.celery import app as celery_app
 from registry import services as registry_services
+from tests.fees import submit_and_pay
 from workflows.models import Desk, DeskMembership
 
 PASSWORD = "Un-mot-de-passe-solide-2026"
@@ -105,7 +106,7 @@ def draft(entrepreneur):
 
 @pytest.fixture
 def submitted(draft, entrepreneur):
-    return registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
+    return submit_and_pay(application_id=draft.pk, user=entrepreneur)
 
 
 @pytest.fixture

@@ -15,10 +15,11 @@ from django.urls import reverse
 from lxml import html as lxml_html
 from reportlab.pdfgen import canvas
 
-from registry.models import Application
+from registry.models import Application, ApplicationState
 from workflows.models import Task, TaskState
 
 from .conftest import COMPANY_DATA, FOUNDER_DATA, PASSWORD
+from .fees import pay_fee
 
 
 def sign_up_and_verify(client, email: str, *, first_name: str = "Awa",
@@ -205,8 +206,11 @@ def request_code(client, application: Application, *, on_commit=run_on_commit,
     return signature_code(application.owner.email, after=after, timeout=timeout)
 
 
-def sign(client, application: Application, *, real_worker: bool = False) -> None:
-    """Request the one-time code and type it in: the filing is signed and submitted.
+def sign(client, application: Application, *, real_worker: bool = False,
+         pay: bool = True) -> None:
+    """Request the one-time code and type it in: the filing is signed and owes its fee.
+    With `pay` (the default) the fee is then paid at the counter and the case starts at
+    the desks; with pay=False the filing is left in pending_payment.
 
     With a real worker the e-mail leaves when the worker runs the task: wait for it.
     """
@@ -217,6 +221,10 @@ def sign(client, application: Application, *, real_worker: bool = False) -> None
                            {"code": code})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert response["Location"] == application.get_absolute_url()
+    application.refresh_from_db()
+    if pay and application.state == ApplicationState.PENDING_PAYMENT:
+        with nullcontext() if real_worker else run_on_commit():
+            pay_fee(application)
 
 
 # What each desk types in when it approves (the step's fields in the definition).

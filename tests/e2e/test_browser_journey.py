@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from reportlab.pdfgen import canvas
 
+from payments.selectors import invoice_of
 from registry.models import Application, ApplicationState
+from registry.templatetags.money import fcfa
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -98,13 +101,21 @@ def accessible(page) -> None:
     assert problems == [], f"{page.url}: {problems}"
 
 
+def spaced(text: str) -> str:
+    """No-break spaces (amounts are grouped with them) as plain spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, transactional_db):
+def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, transactional_db,
+                                                 fedapay_simulator, settings):
     base = live_server.url
+    settings.SITE_URL = base  # the provider sends the payer back here
+    fedapay_simulator.webhook_url = base + reverse("payments:notification", args=["fedapay"])
     page.goto(base + "/")
     assert page.locator("html").get_attribute("lang") == "fr"
     fits_the_phone(page)
@@ -222,11 +233,49 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     code = re.search(r"(\d{6})", mail.outbox[-1].subject).group(1)
     page.fill("#id_code", code)
     page.click("text=Signer et envoyer le dossier")
-    page.wait_for_selector("text=Dossier signé et transmis au guichet unique.")
+    # Signed, the filing owes its fee: the status page says how much and where to pay.
+    page.wait_for_selector("text=Dossier signé. Réglez les frais : il sera transmis aux "
+                           "services dès le paiement reçu.")
     fits_the_phone(page)
     accessible(page)
-    shot(page, "06-suivi")
+    shot(page, "06-suivi-frais")
+
+    application.refresh_from_db()
+    assert application.state == ApplicationState.PENDING_PAYMENT
+    assert application.signatures.count() == 1
+    invoice = invoice_of(application)
+    status = spaced(page.inner_text("main"))
+    assert spaced(fcfa(invoice.amount)) in status and invoice.number in status
+    pay_link = page.get_by_role("link", name="Payer les frais")
+    assert pay_link.get_attribute("href") == reverse("payments:invoice",
+                                                      args=[invoice.number])
+
+    # Pay online: the invoice page, FedaPay, the provider's own page (the simulator, on
+    # another origin), back to the filing once the signed webhook has been received.
+    open_link(page, "Payer les frais")
+    assert invoice.number in page.inner_text("h1")
+    fits_the_phone(page)
+    accessible(page)
+    shot(page, "07-facture")
+    page.check("input[name=channel][value=fedapay]")
+    submit(page)
+    open_link(page, "Continuer vers la page de paiement sécurisée")
+    assert page.url.startswith(fedapay_simulator.base_url)
+    shot(page, "08-page-operateur")
+    with page.expect_navigation(url=re.compile(re.escape(base) + ".*")):
+        page.click("button[value=approve]")
+    page.wait_for_selector("text=Paiement reçu")
+    invoice.refresh_from_db()
+    assert invoice.state == "paid"
+    assert "Télécharger (PDF)" in page.inner_text("main")  # the receipt, sealed
+    fits_the_phone(page)
+    accessible(page)
+    shot(page, "09-paiement-recu")
 
     application.refresh_from_db()
     assert application.state == ApplicationState.IN_REVIEW
-    assert application.signatures.count() == 1
+    page.goto(f"{base}/dossiers/{application.reference}/")
+    assert "en cours d'instruction" in page.inner_text("main")
+    fits_the_phone(page)
+    accessible(page)
+    shot(page, "07-suivi")

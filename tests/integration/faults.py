@@ -19,6 +19,7 @@ from django.conf import settings
 
 from config.celery import app as celery_app
 from registry import services as registry_services
+from tests.fees import submit_and_pay
 from workflows.models import Case
 
 from ..conftest import COMPANY_DATA, FOUNDER_DATA
@@ -198,7 +199,7 @@ def submitted_filings(make_user, count: int, *, prefix: str) -> list:
         draft = registry_services.application_create(
             owner=owner, data={**COMPANY_DATA, "company_name": name},
             founder=dict(FOUNDER_DATA))
-        filings.append(registry_services.application_submit(application_id=draft.pk,
+        filings.append(submit_and_pay(application_id=draft.pk,
                                                             user=owner))
     return filings
 

@@ -15,6 +15,7 @@ from documents import issuing
 from documents.models import DocumentKind, IssuedDocument, StoredFile
 from registry import services
 from registry.models import Application, ApplicationState, Company
+from tests.fees import submit_and_pay
 
 from ..registry.procedure.helpers import case_of, complete
 
@@ -40,11 +41,16 @@ class GatedSigner:
         return self._signer.sign(pdf, **kwargs)
 
 
-@pytest.fixture
-def gated(monkeypatch):
+def gate_the_seal(monkeypatch) -> GatedSigner:
+    """From now on every seal (a certificate's, a receipt's) waits at the gate."""
     signer = GatedSigner(issuing.get_signer())
     monkeypatch.setattr(issuing, "get_signer", lambda: signer)
     return signer
+
+
+@pytest.fixture
+def gated(monkeypatch):
+    return gate_the_seal(monkeypatch)
 
 
 @pytest.fixture
@@ -77,6 +83,13 @@ def _pdf_files(media_root: Path) -> list[Path]:
     return [path for path in media_root.rglob("*.pdf") if path.is_file()]
 
 
+def _receipt_files() -> set[str]:
+    """The stored names of the sealed receipts (the filing's fee was paid before the desks
+    worked it): in storage before any certificate."""
+    return {Path(document.stored_file.file.name).name
+            for document in IssuedDocument.objects.filter(kind=DocumentKind.RECEIPT)}
+
+
 @needs_postgresql
 def test_no_row_is_locked_while_the_certificate_is_sealed(approved, gated):
     errors: list = []
@@ -97,8 +110,8 @@ def test_no_row_is_locked_while_the_certificate_is_sealed(approved, gated):
 
 
 @needs_postgresql
-def test_another_filing_is_registered_while_a_seal_is_pending(approved, gated, make_user,
-                                                              clerks):
+def test_another_filing_is_registered_while_a_seal_is_pending(approved, monkeypatch,
+                                                              make_user, clerks):
     """A registrar approving a second filing does not wait for the first one's seal."""
     from ..conftest import COMPANY_DATA, FOUNDER_DATA
 
@@ -106,7 +119,9 @@ def test_another_filing_is_registered_while_a_seal_is_pending(approved, gated, m
     second = services.application_create(
         owner=owner, data={**COMPANY_DATA, "company_name": "Deuxième Voie"},
         founder=dict(FOUNDER_DATA))
-    services.application_submit(application_id=second.pk, user=owner)
+    # Paid (its receipt sealed) before the gate closes on the first filing's certificate.
+    submit_and_pay(application_id=second.pk, user=owner)
+    gated = gate_the_seal(monkeypatch)
     errors: list = []
     thread = _in_thread(lambda: services.issue_certificate(application_id=approved.pk), errors)
     assert gated.entered.acquire(timeout=30)
@@ -123,6 +138,8 @@ def test_another_filing_is_registered_while_a_seal_is_pending(approved, gated, m
 @needs_postgresql
 def test_two_runs_racing_issue_one_certificate_and_discard_the_other(approved, gated,
                                                                      settings):
+    receipts = _receipt_files()
+    assert receipts  # the fee's receipt
     errors: list = []
     threads = [
         _in_thread(lambda: services.issue_certificate(application_id=approved.pk), errors)
@@ -137,10 +154,11 @@ def test_two_runs_racing_issue_one_certificate_and_discard_the_other(approved, g
     company = Company.objects.get(application=approved)
     certificates = IssuedDocument.objects.filter(kind=DocumentKind.CERTIFICATE)
     assert list(certificates) == [company.certificate]
-    assert StoredFile.objects.count() == 1
-    # The losing run's bytes are gone: only the issued certificate is in storage.
-    files = _pdf_files(Path(settings.MEDIA_ROOT))
-    assert [path.name for path in files] == [Path(company.certificate.stored_file.file.name).name]
+    assert StoredFile.objects.count() == 1 + len(receipts)
+    # The losing run's bytes are gone: only the issued certificate is in storage (next to
+    # the fee's receipt).
+    files = {path.name for path in _pdf_files(Path(settings.MEDIA_ROOT))} - receipts
+    assert files == {Path(company.certificate.stored_file.file.name).name}
 
 
 def test_a_seal_whose_issue_fails_leaves_neither_row_nor_bytes(approved, monkeypatch,
@@ -148,17 +166,20 @@ def test_a_seal_whose_issue_fails_leaves_neither_row_nor_bytes(approved, monkeyp
     def broken(sealed):
         raise RuntimeError("database went away")
 
+    receipts = _receipt_files()
+    assert receipts  # the fee's receipt, issued when the filing was paid
     monkeypatch.setattr("registry.services.registration.keep_document", broken)
     with pytest.raises(RuntimeError, match="database went away"):
         services.issue_certificate(application_id=approved.pk)
-    assert not IssuedDocument.objects.exists()
-    assert not _pdf_files(Path(settings.MEDIA_ROOT))
+    assert not IssuedDocument.objects.exclude(kind=DocumentKind.RECEIPT).exists()
+    assert {path.name for path in _pdf_files(Path(settings.MEDIA_ROOT))} == receipts
     approved.refresh_from_db()
     assert approved.state == ApplicationState.APPROVED  # the task may run again
     monkeypatch.undo()
     company = services.issue_certificate(application_id=approved.pk)
     assert company.certificate is not None
-    assert len(_pdf_files(Path(settings.MEDIA_ROOT))) == 1
+    assert {path.name for path in _pdf_files(Path(settings.MEDIA_ROOT))} == receipts | {
+        Path(company.certificate.stored_file.file.name).name}
 
 
 def test_handler_services_refuse_to_run_outside_their_callers_transaction(approved):

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from notifications.models import Delivery, DeliveryStatus, Notification
 from notifications.services import notify
-from registry import services as registry_services
+from payments.selectors import invoice_of
+from tests.fees import submit_and_pay
 
 from ..registry.procedure.helpers import case_of, claim_and_approve, run_on_commit
 
@@ -59,6 +60,22 @@ class SmsSimulator:
         self.server.server_close()
 
 
+# Signing and paying tells the applicant three things: the fee is due, it is received (with
+# the receipt), and the filing is at the desks.
+SIGN_AND_PAY_EVENTS = {"payment_due", "payment_received", "application_submitted"}
+
+
+def delivery_of(event: str, channel: str) -> Delivery:
+    return Delivery.objects.get(notification__event=event, channel=channel)
+
+
+def email_of(event: str):
+    """The one e-mail of mail.outbox sent for the notification of `event`."""
+    subject = delivery_of(event, "email").subject
+    [message] = [message for message in mail.outbox if message.subject == subject]
+    return message
+
+
 @pytest.fixture
 def http_sms(settings):
     # In eager mode Celery replays a retried task itself only when it does not propagate.
@@ -79,13 +96,23 @@ def http_sms(settings):
 
 def test_submitting_notifies_the_applicant_once_in_french(draft, entrepreneur):
     with run_on_commit():
-        registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
+        submit_and_pay(application_id=draft.pk, user=entrepreneur)
     notification = Notification.objects.get(recipient=entrepreneur,
                                             event="application_submitted")
     assert notification.language == "fr"
     assert draft.reference in notification.title
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    # One e-mail per event: the fee due, the fee received, the filing submitted.
+    assert set(Notification.objects.filter(recipient=entrepreneur)
+               .values_list("event", flat=True)) == SIGN_AND_PAY_EVENTS
+    assert Notification.objects.filter(recipient=entrepreneur).count() == 3
+    assert len(mail.outbox) == 3
+    invoice = invoice_of(draft)
+    due = email_of("payment_due")
+    assert due.subject == f"Dossier {draft.reference} signé : frais à régler"
+    assert invoice.number in due.body and f"{invoice.amount:,}".replace(",", " ") in (
+        due.body.replace("\u00a0", " ").replace("\u202f", " "))
+    assert email_of("payment_received").subject == f"Paiement reçu : facture {invoice.number}"
+    message = email_of("application_submitted")
     assert message.to == [entrepreneur.email]
     assert message.subject == f"Dossier {draft.reference} reçu"
     assert "a bien été transmis au guichet unique" in message.body
@@ -100,8 +127,10 @@ def test_a_user_who_chose_english_is_written_to_in_english(draft, entrepreneur):
     entrepreneur.preferred_language = "en"
     entrepreneur.save()
     with run_on_commit():
-        registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
-    [message] = mail.outbox
+        submit_and_pay(application_id=draft.pk, user=entrepreneur)
+    assert len(mail.outbox) == 3
+    assert set(Notification.objects.values_list("language", flat=True)) == {"en"}
+    message = email_of("application_submitted")
     assert message.subject == f"Application {draft.reference} received"
     assert "one-stop shop" in message.body
 
@@ -145,12 +174,15 @@ def test_an_sms_goes_to_who_asked_for_it(draft, entrepreneur, settings, tmp_path
     entrepreneur.notify_by_sms = True
     entrepreneur.save()
     with run_on_commit():
-        registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
-    [line] = (tmp_path / "sms.jsonl").read_text().splitlines()
-    sms = json.loads(line)
-    assert sms["to"] == "+22890123456"
-    assert draft.reference in sms["text"] and len(sms["text"]) <= 160
-    assert Delivery.objects.get(channel="sms").status == DeliveryStatus.SENT
+        submit_and_pay(application_id=draft.pk, user=entrepreneur)
+    sent = [json.loads(line) for line in (tmp_path / "sms.jsonl").read_text().splitlines()]
+    assert len(sent) == len(SIGN_AND_PAY_EVENTS)  # one SMS per event, none twice
+    assert all(sms["to"] == "+22890123456" and len(sms["text"]) <= 160 for sms in sent)
+    delivery = delivery_of("application_submitted", "sms")
+    [sms] = [sms for sms in sent if sms["text"] == delivery.text]
+    assert draft.reference in sms["text"]
+    assert delivery.status == DeliveryStatus.SENT
+    assert invoice_of(draft).number in delivery_of("payment_due", "sms").text
 
 
 def test_the_http_provider_is_used_through_its_protocol(draft, entrepreneur, http_sms):
@@ -160,12 +192,17 @@ def test_the_http_provider_is_used_through_its_protocol(draft, entrepreneur, htt
     with SmsSimulator() as simulator:
         http_sms(simulator)
         with run_on_commit():
-            registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
-    [received] = simulator.received
-    delivery = Delivery.objects.get(channel="sms")
+            submit_and_pay(application_id=draft.pk, user=entrepreneur)
+    assert len(simulator.received) == len(SIGN_AND_PAY_EVENTS)
+    delivery = delivery_of("application_submitted", "sms")
+    [received] = [received for received in simulator.received
+                  if received["reference"] == f"delivery-{delivery.pk}"]
     assert received["to"] == "+22890123456"
-    assert received["reference"] == f"delivery-{delivery.pk}"
-    assert (delivery.status, delivery.provider_reference) == ("sent", "sim-1")
+    assert received["text"] == delivery.text
+    assert delivery.status == "sent"
+    # The provider's id for each message is kept on its delivery.
+    sms = Delivery.objects.filter(channel="sms")
+    assert {d.provider_reference for d in sms} == {"sim-1", "sim-2", "sim-3"}
 
 
 def test_a_failing_provider_is_retried_then_the_delivery_is_marked_failed(
@@ -178,14 +215,18 @@ def test_a_failing_provider_is_retried_then_the_delivery_is_marked_failed(
     with SmsSimulator(fail_first=100) as simulator:
         http_sms(simulator)
         with run_on_commit():
-            registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
-    delivery = Delivery.objects.get(channel="sms")
-    assert simulator.attempts == 3  # the first try and two retries
-    assert delivery.status == DeliveryStatus.FAILED
-    assert delivery.attempts == 3
-    assert "503" in delivery.last_error
+            submit_and_pay(application_id=draft.pk, user=entrepreneur)
+    sms = Delivery.objects.filter(channel="sms")
+    assert sms.count() == len(SIGN_AND_PAY_EVENTS)
+    # For each SMS: the first try and two retries, then given up.
+    assert simulator.attempts == 3 * sms.count()
+    for delivery in sms:
+        assert delivery.status == DeliveryStatus.FAILED
+        assert delivery.attempts == 3
+        assert "503" in delivery.last_error
+    assert delivery_of("application_submitted", "sms").status == DeliveryStatus.FAILED
     # the e-mail of the same event went out regardless
-    assert Delivery.objects.get(channel="email").status == DeliveryStatus.SENT
+    assert delivery_of("application_submitted", "email").status == DeliveryStatus.SENT
 
 
 def test_a_provider_failing_once_then_succeeding_sends_exactly_one_sms(
@@ -197,10 +238,14 @@ def test_a_provider_failing_once_then_succeeding_sends_exactly_one_sms(
     with SmsSimulator(fail_first=1) as simulator:
         http_sms(simulator)
         with run_on_commit():
-            registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
-    assert len(simulator.received) == 1
-    delivery = Delivery.objects.get(channel="sms")
-    assert (delivery.status, delivery.attempts) == ("sent", 2)
+            submit_and_pay(application_id=draft.pk, user=entrepreneur)
+    # One message per event, none twice; the one that met the failure was sent on retry.
+    sms = Delivery.objects.filter(channel="sms")
+    assert len(simulator.received) == sms.count() == len(SIGN_AND_PAY_EVENTS)
+    assert sorted(received["reference"] for received in simulator.received) == sorted(
+        f"delivery-{delivery.pk}" for delivery in sms)
+    assert {delivery.status for delivery in sms} == {"sent"}
+    assert sorted(delivery.attempts for delivery in sms) == [1, 1, 2]
 
 
 def test_failed_deliveries_are_listed_for_administrators(admin_client, admin_user,
@@ -221,13 +266,22 @@ def test_failed_deliveries_are_listed_for_administrators(admin_client, admin_use
 def test_the_in_app_list_counts_unread_and_marks_read(client, submitted, entrepreneur,
                                                       other_entrepreneur):
     client.force_login(entrepreneur)
+    # The fee due, then the filing submitted (the receipt's notice comes when it is issued).
+    unread = Notification.objects.filter(recipient=entrepreneur, read_at__isnull=True)
+    assert set(unread.values_list("event", flat=True)) == {"payment_due",
+                                                           "application_submitted"}
     html = client.get("/").content.decode()
-    assert 'class="badge"' in html
-    notification = Notification.objects.get(recipient=entrepreneur)
+    assert 'class="badge" aria-label="2 non lues">2<' in html
+    notification = Notification.objects.get(recipient=entrepreneur,
+                                            event="application_submitted")
     response = client.get(reverse("notifications:open", args=[notification.pk]))
     assert response["Location"] == submitted.get_absolute_url()
     notification.refresh_from_db()
     assert notification.read_at is not None
+    assert 'class="badge" aria-label="1 non lue">1<' in client.get("/").content.decode()
+    due = Notification.objects.get(recipient=entrepreneur, event="payment_due")
+    response = client.get(reverse("notifications:open", args=[due.pk]))
+    assert response["Location"] == submitted.get_absolute_url()
     assert 'class="badge"' not in client.get("/").content.decode()
     client.force_login(other_entrepreneur)
     assert client.get(reverse("notifications:open",

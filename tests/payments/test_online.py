@@ -12,6 +12,7 @@ import urllib.request
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
@@ -135,6 +136,29 @@ def test_fedapay_happy_path_through_the_payers_page(payer, signed, fedapay):
     assert AuditEvent.objects.filter(object_type="payments.payment",
                                      object_id=str(payment.pk), action="succeed").exists()
     assert signed.owner.notifications.filter(event="payment_received").count() == 1
+    # The sealed receipt goes by e-mail, attached.
+    sent = [m for m in mail.outbox if payment.invoice.number in m.subject]
+    assert len(sent) == 1
+    (name, content, mimetype), = sent[0].attachments
+    assert mimetype == "application/pdf" and content.startswith(b"%PDF")
+
+
+def test_paygate_hosted_page_when_no_number_is_given(payer, signed, paygate):
+    payment = start(payer, signed, channel="paygate", network="FLOOZ")
+    assert payment.redirect_url.startswith(paygate.base_url)
+    with urllib.request.urlopen(payment.redirect_url, timeout=10) as page:
+        assert page.status == 200
+    submit_payer_page(payment.redirect_url, "approve", identifier=payment.reference,
+                      network="FLOOZ", phone="90123456")
+    assert_paid_once(signed)
+
+
+def test_a_payment_the_provider_never_heard_of_is_closed_after_a_day(payer, signed, paygate):
+    payment = start(payer, signed, channel="paygate", network="FLOOZ")  # page never opened
+    Payment.objects.filter(pk=payment.pk).update(
+        created_at=payment.created_at - timedelta(hours=25))
+    assert payments.reconcile_pending() == {PaymentState.EXPIRED: 1}
+    assert payment_selectors.invoice_of(signed).state == InvoiceState.OPEN
 
 
 def test_paygate_callback_is_believed_only_once_the_status_api_confirms(payer, signed,

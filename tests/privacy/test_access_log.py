@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from privacy.models import StaffAccess
-from registry import services
+from tests.fees import submit_and_pay
 from workflows.models import Task
 
 from .conftest import upload
@@ -18,7 +18,7 @@ from .conftest import upload
 @pytest.fixture
 def filed(draft, entrepreneur):
     document = upload(draft, entrepreneur)
-    services.application_submit(application_id=draft.pk, user=entrepreneur)
+    submit_and_pay(application_id=draft.pk, user=entrepreneur)
     return draft, document
 
 

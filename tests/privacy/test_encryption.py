@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from documents.models import StoredFile
 from documents.storage import SEALED_MARKER, SealedFileError, store_bytes
-from registry import services
 from registry.services import drafting
+from tests.fees import submit_and_pay
 
 from ..environments import manage, production_environment
 
@@ -48,7 +48,7 @@ def test_reading_gives_back_the_plaintext_and_its_fingerprint(draft, entrepreneu
 
 def test_a_clerk_downloads_the_plaintext(draft, entrepreneur, clerks, id_card_pdf):
     document = _attach_id_card(draft, entrepreneur, id_card_pdf)
-    services.application_submit(application_id=draft.pk, user=entrepreneur)
+    submit_and_pay(application_id=draft.pk, user=entrepreneur)
     clerk = Client()
     clerk.force_login(clerks["guichet"])
     response = clerk.get(reverse("registry:staff_document",

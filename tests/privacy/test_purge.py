@@ -14,9 +14,9 @@ from django.utils import timezone
 from documents.models import StoredFile, SupportingDocument
 from privacy.purge import purge_personal_data
 from privacy.tasks import purge_personal_data as purge_task
-from registry import services
 from registry.models import Application, FilingSignature, Party
 from registry.services import drafting
+from tests.fees import submit_and_pay
 from workflows.models import AuditEvent
 
 from .conftest import upload, upload_after_submission
@@ -120,7 +120,7 @@ def test_a_version_replaced_after_submission_stays(
         draft, entrepreneur, django_capture_on_commit_callbacks):
     before = upload(draft, entrepreneur, text="brouillon")
     submitted_version = upload(draft, entrepreneur, text="version soumise")
-    services.application_submit(application_id=draft.pk, user=entrepreneur)
+    submit_and_pay(application_id=draft.pk, user=entrepreneur)
     upload_after_submission(draft, entrepreneur, "statuts", "version corrigée")
 
     report = _purge(django_capture_on_commit_callbacks, now=_later(10 * 365))

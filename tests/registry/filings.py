@@ -14,12 +14,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import html as lxml_html
 
 from registry import filing
-from registry.models import Application
+from registry.models import Application, ApplicationState
 from registry.services import drafting
 from registry.services import signature as signing
 from workflows.models import AuditEvent
 
 from ..conftest import COMPANY_DATA
+from ..fees import pay_fee
 from ..journeys import pdf_bytes, run_on_commit, signature_code
 
 KOSSI = {"first_name": "Kossi", "last_name": "Agbeko", "birth_date": date(1985, 3, 14),
@@ -103,14 +104,21 @@ def pdf_file(text: str = "piece", name: str | None = None) -> SimpleUploadedFile
                               content_type="application/pdf")
 
 
-def sign_with_services(application: Application, user, *, ip: str = "127.0.0.1"):
-    """Request a code and confirm it (what the review and sign pages do)."""
+def sign_with_services(application: Application, user, *, ip: str = "127.0.0.1",
+                       pay: bool = True):
+    """Request a code and confirm it (what the review and sign pages do). With `pay`, a
+    filing the signature left owing its fee is then paid at the counter: its case starts.
+    With pay=False it stays in pending_payment."""
     after = len(mail.outbox)
     with run_on_commit():
         signing.request_signature_code(application_id=application.pk, user=user)
     code = signature_code(user.email, after=after)
-    return signing.confirm_signature(application_id=application.pk, user=user, code=code,
-                                      ip_address=ip)
+    signature = signing.confirm_signature(application_id=application.pk, user=user,
+                                          code=code, ip_address=ip)
+    if pay and Application.objects.filter(
+            pk=application.pk, state=ApplicationState.PENDING_PAYMENT).exists():
+        pay_fee(application)
+    return signature
 
 
 # --- reading pages -----------------------------------------------------------------------

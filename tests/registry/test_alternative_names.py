@@ -13,6 +13,7 @@ from django.urls import reverse
 from registry import checks
 from registry import services as registry_services
 from registry.models import Application, Company
+from tests.fees import submit_and_pay
 from workflows.services import CheckFailed
 
 from ..conftest import COMPANY_DATA, FOUNDER_DATA
@@ -40,7 +41,7 @@ def filed(make_user):
             owner=owner, data=dict(COMPANY_DATA, company_name=names[0]),
             founder=dict(FOUNDER_DATA))
         Application.objects.filter(pk=draft.pk).update(alternative_names=list(names[1:]))
-        return registry_services.application_submit(application_id=draft.pk, user=owner)
+        return submit_and_pay(application_id=draft.pk, user=owner)
 
     return make
 

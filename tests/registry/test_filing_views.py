@@ -7,9 +7,12 @@ import pytest
 from django.urls import reverse
 
 from documents.models import StoredFile, SupportingDocument
+from payments.models import InvoiceState
+from payments.selectors import invoice_of
 from registry.models import Application, ApplicationState, FilingSignature, SignatureChallenge
 from registry.services import FilingError
 from registry.services import signature as signing
+from registry.templatetags.money import fcfa
 from workflows import services as engine
 from workflows.models import AuditEvent, CaseState, TaskState
 
@@ -24,6 +27,7 @@ from .filings import (
     sign_with_services,
     task_statuses,
     text,
+    tree,
 )
 from .procedure.helpers import case_of, task_of
 
@@ -36,8 +40,16 @@ def complete(entrepreneur):
 
 @pytest.fixture
 def signed(complete, entrepreneur):
-    """The complete SARL, signed with its one-time code: in review."""
+    """The complete SARL, signed with its one-time code and its fee paid: in review."""
     sign_with_services(complete, entrepreneur)
+    complete.refresh_from_db()
+    return complete
+
+
+@pytest.fixture
+def unpaid(complete, entrepreneur):
+    """The complete SARL, signed with its one-time code, its fee not paid yet."""
+    sign_with_services(complete, entrepreneur, pay=False)
     complete.refresh_from_db()
     return complete
 
@@ -208,6 +220,40 @@ def test_the_status_page_of_a_submitted_filing_shows_where_it_is_and_what_is_exp
     assert "Éléphant Bleu" in page
     assert "Retirer le dossier (avant décision)" in page
     assert "Vérifier et signer" not in page
+
+
+def test_the_status_page_of_a_filing_awaiting_its_fee_says_what_to_pay(
+    client, unpaid, entrepreneur
+):
+    assert unpaid.state == ApplicationState.PENDING_PAYMENT
+    assert case_of(unpaid) is None  # no desk works it before the fee is paid
+    invoice = invoice_of(unpaid)
+    client.force_login(entrepreneur)
+
+    response = client.get(unpaid.get_absolute_url())
+
+    page = text(response)
+    assert fcfa(invoice.amount) in page and invoice.number in page
+    assert "il sera transmis aux services dès le paiement reçu" in page
+    assert "Signé électroniquement le" in page
+    assert "Retirer le dossier (avant décision)" in page
+    assert "Vérifier et signer" not in page
+    [pay_link] = tree(response).xpath('//a[normalize-space()="Payer les frais"]')
+    assert pay_link.get("href") == reverse("payments:invoice", args=[invoice.number])
+
+
+def test_withdrawing_a_filing_awaiting_its_fee_cancels_its_invoice(client, unpaid,
+                                                                   entrepreneur):
+    client.force_login(entrepreneur)
+
+    response = client.post(reverse("registry:application_withdraw", args=[unpaid.reference]),
+                           {"confirm": "1"})
+
+    assert "Votre dossier a été retiré." in messages_of(response)
+    unpaid.refresh_from_db()
+    assert unpaid.state == ApplicationState.WITHDRAWN
+    assert invoice_of(unpaid).state == InvoiceState.CANCELLED
+    assert case_of(unpaid) is None
 
 
 def test_a_draft_can_be_abandoned_from_its_task_list(client, complete, entrepreneur):

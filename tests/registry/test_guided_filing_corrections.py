@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from documents.models import SupportingDocument
+from payments.models import Invoice, InvoiceState
+from payments.selectors import invoice_of
 from registry import filing
 from registry.models import ApplicationState
 from workflows import services as engine
@@ -88,10 +90,15 @@ def test_a_corrected_filing_is_signed_again_and_goes_back_to_the_desk(applicant,
     save_section(applicant, returned, "office",
                  {**SECTION_ANSWERS["office"], "registered_office": "45 boulevard du 13 Janvier"})
 
+    paid = invoice_of(returned)
     code = request_code(applicant, returned)
     response = applicant.post(url("sign", returned), {"code": code})
 
     assert response["Location"] == returned.get_absolute_url()
+    # The fee is paid once: signing again sends the filing straight back to the desk.
+    assert "Dossier signé et transmis au guichet unique." in messages_of(response)
+    assert list(Invoice.objects.filter(subject_id=returned.pk)) == [paid]
+    assert paid.state == InvoiceState.PAID
     returned.refresh_from_db()
     assert returned.state == ApplicationState.IN_REVIEW
     assert returned.correction_fields == []

@@ -7,8 +7,12 @@ import re
 from django.test import Client
 from django.urls import reverse
 
+from payments.models import InvoiceState
+from payments.selectors import invoice_of
 from registry.models import ApplicationState, Company
+from registry.templatetags.money import fcfa
 
+from ..fees import pay_fee
 from ..journeys import (
     DESK_ORDER,
     approve_ready_task,
@@ -17,6 +21,7 @@ from ..journeys import (
     sign,
     sign_up_and_verify,
 )
+from .filings import text
 
 
 def test_a_sarl_goes_from_sign_up_to_certificate(
@@ -27,10 +32,17 @@ def test_a_sarl_goes_from_sign_up_to_certificate(
     application = file_sarl(applicant)
     task_list = applicant.get(application.get_absolute_url()).content.decode()
     assert "7 parties sur 7 terminées" in task_list
-    sign(applicant, application)
+    sign(applicant, application, pay=False)
     application.refresh_from_db()
-    assert application.state == ApplicationState.IN_REVIEW
+    assert application.state == ApplicationState.PENDING_PAYMENT
     assert application.signatures.count() == 1
+    invoice = invoice_of(application)
+    status = text(applicant.get(application.get_absolute_url()))
+    assert fcfa(invoice.amount) in status and "Payer les frais" in status
+    with django_capture_on_commit_callbacks(execute=True):
+        pay_fee(application)
+    assert application.state == ApplicationState.IN_REVIEW
+    assert invoice_of(application).state == InvoiceState.PAID
     for desk in DESK_ORDER:
         clerk = Client()
         log_in_with_totp(clerk, clerks[desk])

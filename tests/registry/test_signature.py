@@ -13,14 +13,18 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from payments.models import InvoiceState
+from payments.selectors import invoice_of
 from registry import filing
 from registry.models import ApplicationState, FilingSignature, SignatureChallenge
 from registry.services import FilingError
 from registry.services import signature as signing
+from registry.templatetags.money import fcfa
 from workflows.models import AuditEvent, CaseState, TaskState
 
+from ..fees import pay_fee
 from ..journeys import SECTION_ANSWERS, party_form_data, pdf_upload, request_code
-from .filings import build, field_error, fingerprint, sarl_plan, text
+from .filings import build, field_error, fingerprint, sarl_plan, text, tree
 from .procedure.helpers import case_of, task_of
 
 PUBLIC_IP = "41.207.160.12"
@@ -130,7 +134,8 @@ def test_after_five_wrong_codes_the_code_is_dead(applicant, ready):
     new_code = request_code(applicant, ready)
     assert type_code(applicant, ready, new_code).status_code == 302
     ready.refresh_from_db()
-    assert ready.state == ApplicationState.IN_REVIEW
+    assert ready.state == ApplicationState.PENDING_PAYMENT
+    assert FilingSignature.objects.filter(application=ready).count() == 1
 
 
 def test_an_expired_code_is_refused(applicant, ready):
@@ -236,14 +241,26 @@ def test_the_right_code_records_the_signature_and_submits_the_filing(
     assert AuditEvent.objects.get(object_type="registry.application", action="sign",
                                   object_id=str(ready.pk)).comment == signature.snapshot_sha256
 
+    # Signed, the filing owes its fee: invoiced, and no desk works it yet.
     ready.refresh_from_db()
-    assert ready.state == ApplicationState.IN_REVIEW
+    assert ready.state == ApplicationState.PENDING_PAYMENT
     assert ready.submitted_at is not None
+    assert case_of(ready) is None
+    invoice = invoice_of(ready)
+    assert invoice.state == InvoiceState.OPEN and invoice.amount > 0
+    status = applicant.get(ready.get_absolute_url())
+    assert ("Dossier signé. Réglez les frais : il sera transmis aux services dès le "
+            "paiement reçu.") in text(status)
+    assert fcfa(invoice.amount) in text(status) and invoice.number in text(status)
+    [pay_link] = tree(status).xpath('//a[normalize-space()="Payer les frais"]')
+    assert pay_link.get("href") == reverse("payments:invoice", args=[invoice.number])
+
+    # Once the fee is paid, the case starts at the desks.
+    pay_fee(ready)
+    assert ready.state == ApplicationState.IN_REVIEW
     case = case_of(ready)
     assert case.state == CaseState.RUNNING
     assert task_of(case, "intake").state == TaskState.READY
-    assert "Dossier signé et transmis au guichet unique." in text(
-        applicant.get(ready.get_absolute_url()))
 
 
 def test_a_used_code_cannot_sign_twice(applicant, ready, entrepreneur):

@@ -20,6 +20,7 @@ from registry.similarity import (
     trigram_similarity,
     trigrams,
 )
+from tests.fees import submit_and_pay
 from workflows.models import TaskState
 from workflows.services import CheckFailed
 
@@ -61,7 +62,7 @@ def file_and_submit(make_user):
         )
         if not submit:
             return draft
-        return registry_services.application_submit(application_id=draft.pk, user=owner)
+        return submit_and_pay(application_id=draft.pk, user=owner)
 
     return make
 

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from registry.services import drafting
+from tests.fees import submit_and_pay
 
 from ..journeys import pdf_upload
 
@@ -18,10 +19,9 @@ def _document(application, entrepreneur):
 
 def test_the_intake_clerk_opens_a_document_of_a_filing_at_the_desk(draft, entrepreneur,
                                                                   clerks):
-    from registry import services
 
     document = _document(draft, entrepreneur)
-    services.application_submit(application_id=draft.pk, user=entrepreneur)
+    submit_and_pay(application_id=draft.pk, user=entrepreneur)
     clerk = Client()
     clerk.force_login(clerks["guichet"])
     url = reverse("registry:staff_document", args=[draft.reference, document.pk])
@@ -40,10 +40,9 @@ def _intake(application):
 
 
 def test_a_desk_the_filing_has_not_reached_sees_nothing(draft, entrepreneur, clerks):
-    from registry import services
 
     document = _document(draft, entrepreneur)
-    services.application_submit(application_id=draft.pk, user=entrepreneur)
+    submit_and_pay(application_id=draft.pk, user=entrepreneur)
     url = reverse("registry:staff_document", args=[draft.reference, document.pk])
     for desk in ("impots", "greffier"):
         clerk = Client()

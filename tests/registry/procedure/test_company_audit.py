@@ -10,6 +10,7 @@ from workflows import audit
 from workflows import services as engine
 from workflows.models import AuditEvent, TaskState
 
+from ...fees import cashier
 from .helpers import MANUAL_STEPS, advance_until, case_of, complete, task_of
 
 
@@ -56,13 +57,21 @@ def test_the_case_and_the_filing_transitions_are_all_recorded(completed, entrepr
     )
     assert filing == [
         ("create", "draft"),
-        ("submit", "in_review"),
+        ("await_payment", "pending_payment"),  # signed: the fee is owed
+        ("submit", "in_review"),  # paid: the desks start
         ("nif", "in_review"),
         ("employer_number", "in_review"),
         ("approve", "approved"),
         ("rccm_number", "approved"),  # drawn only once nothing can withdraw the filing
         ("register", "registered"),
     ]
+    # Signed by the applicant; sent to the desks by the payment the cashier recorded.
+    assert AuditEvent.objects.get(object_type="registry.application",
+                                  object_id=str(application.pk),
+                                  action="await_payment").actor == entrepreneur
+    assert AuditEvent.objects.get(object_type="registry.application",
+                                  object_id=str(application.pk),
+                                  action="submit").actor == cashier()
     identifiers = dict(
         AuditEvent.objects.filter(object_type="registry.application",
                                   action__in=["rccm_number", "nif", "employer_number"])

@@ -13,6 +13,7 @@ from registry import services as registry_services
 from registry.models import ApplicationState, Company, Party, ProhibitedPerson
 from registry.names import normalize
 from registry.services import drafting
+from tests.fees import submit_and_pay
 from workflows import services as engine
 from workflows.models import AuditEvent, TaskState
 
@@ -32,7 +33,7 @@ def file_and_submit(owner, company_name: str):
         owner=owner, data=dict(COMPANY_DATA, company_name=company_name),
         founder=dict(FOUNDER_DATA),
     )
-    return registry_services.application_submit(application_id=draft.pk, user=owner)
+    return submit_and_pay(application_id=draft.pk, user=owner)
 
 
 @pytest.fixture
@@ -186,7 +187,7 @@ def test_a_failed_check_returned_to_the_applicant_runs_again_on_resubmission(
                           data={"company_name": "Lagune Verte"})
 
     with run_on_commit():
-        registry_services.application_submit(application_id=look_alike.pk, user=entrepreneur)
+        submit_and_pay(application_id=look_alike.pk, user=entrepreneur)
 
     name_check.refresh_from_db()
     assert name_check.state == TaskState.APPROVED
@@ -207,7 +208,7 @@ def test_a_check_that_passes_on_a_second_run_no_longer_shows_the_old_error(
     drafting.save_section(application_id=look_alike.pk, user=entrepreneur, section="names",
                           data={"company_name": "Lagune Verte"})
     with run_on_commit():
-        registry_services.application_submit(application_id=look_alike.pk, user=entrepreneur)
+        submit_and_pay(application_id=look_alike.pk, user=entrepreneur)
 
     name_check.refresh_from_db()
     assert name_check.state == TaskState.APPROVED

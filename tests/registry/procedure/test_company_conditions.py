@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from registry import services as registry_services
 from registry.models import Application, ApplicationState, Company
+from tests.fees import submit_and_pay
 from workflows.models import CaseState, TaskState
 
 from .helpers import advance_until, case_of, claim_and_approve, complete, states, task_of
@@ -18,7 +18,7 @@ from .helpers import advance_until, case_of, claim_and_approve, complete, states
 def ei_filing(draft, entrepreneur):
     """A filing turned into an EI (the form does not offer it yet), then submitted."""
     Application.objects.filter(pk=draft.pk).update(legal_form="EI")
-    return registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
+    return submit_and_pay(application_id=draft.pk, user=entrepreneur)
 
 
 def test_an_ei_gets_no_social_security_task(ei_filing):

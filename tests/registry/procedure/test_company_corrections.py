@@ -11,6 +11,7 @@ from django.utils import timezone
 from registry import services as registry_services
 from registry.models import ApplicationState
 from registry.services import drafting
+from tests.fees import submit_and_pay
 from workflows import services as engine
 from workflows.models import AuditEvent, CaseState, Task, TaskState
 
@@ -118,7 +119,7 @@ def test_resubmission_reopens_the_returned_task_with_a_fresh_deadline(
                         party_id=founder(submitted).pk,
                         data={"id_document_number": "TG-CNI-654321"})
 
-    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+    submit_and_pay(application_id=submitted.pk, user=entrepreneur)
 
     registry.refresh_from_db()
     submitted.refresh_from_db()
@@ -199,7 +200,7 @@ def test_resubmission_reopens_both_returned_tasks_and_the_registrar_waits(
 ):
     application, case = both_returned
 
-    registry_services.application_submit(application_id=application.pk, user=entrepreneur)
+    submit_and_pay(application_id=application.pk, user=entrepreneur)
 
     case.refresh_from_db()
     assert case.state == CaseState.RUNNING
@@ -223,7 +224,7 @@ def test_a_desk_may_approve_while_another_desk_waits_for_the_applicant(
     assert case.state == CaseState.SUSPENDED
     assert states(case)["social_security"] == TaskState.APPROVED
     assert states(case)["registrar"] == TaskState.WAITING
-    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+    submit_and_pay(application_id=submitted.pk, user=entrepreneur)
     assert states(case)["social_security"] == TaskState.APPROVED
     assert states(case)["tax"] == TaskState.READY
     claim_and_approve(case, "tax", clerks["impots"])
@@ -249,7 +250,7 @@ def test_a_name_corrected_after_the_checks_is_checked_again(submitted, case, cle
     drafting.save_section(application_id=submitted.pk, user=entrepreneur, section="names",
                           data={"company_name": "Lumière du Golfe"})
     with run_on_commit():
-        registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+        submit_and_pay(application_id=submitted.pk, user=entrepreneur)
 
     name_check = task_of(case, "name_check")
     assert name_check.state == TaskState.FAILED

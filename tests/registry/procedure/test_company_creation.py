@@ -11,6 +11,7 @@ from registry import handlers as registry_handlers
 from registry import services as registry_services
 from registry.models import Application, ApplicationState, Company
 from registry.procedures import COMPANY_CREATION, COMPANY_CREATION_FILE
+from tests.fees import submit_and_pay
 from workflows import procedures
 from workflows import services as engine
 from workflows.definitions import load_file
@@ -304,7 +305,7 @@ def test_resubmission_puts_the_returned_task_back_to_ready(submitted, case, cler
     engine.claim_task(task_id=intake.pk, user=clerks["guichet"])
     engine.return_task(task_id=intake.pk, user=clerks["guichet"], comment="Capital ?")
 
-    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+    submit_and_pay(application_id=submitted.pk, user=entrepreneur)
 
     intake.refresh_from_db()
     case.refresh_from_db()
@@ -330,7 +331,7 @@ def test_a_return_at_a_later_step_reopens_only_that_step(submitted, case, clerks
     engine.claim_task(task_id=registry.pk, user=clerks["greffe"])
     engine.return_task(task_id=registry.pk, user=clerks["greffe"], comment="Objet imprécis")
 
-    registry_services.application_submit(application_id=submitted.pk, user=entrepreneur)
+    submit_and_pay(application_id=submitted.pk, user=entrepreneur)
 
     assert states(case) == INITIAL_STATES | {
         "intake": TaskState.APPROVED,

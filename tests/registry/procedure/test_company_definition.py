@@ -10,6 +10,7 @@ from registry import handlers as registry_handlers
 from registry import services as registry_services
 from registry.legal_forms import LegalForm
 from registry.procedures import COMPANY_CREATION, COMPANY_CREATION_FILE
+from tests.fees import submit_and_pay
 from workflows.definitions import DefinitionError, load_file, publish, sync_all, validate
 from workflows.models import TaskState, WorkflowDefinition
 
@@ -85,7 +86,7 @@ def test_a_running_company_case_keeps_its_version_when_the_procedure_changes(
         owner=other_entrepreneur, data=dict(COMPANY_DATA, company_name="Lagune Verte"),
         founder=dict(FOUNDER_DATA),
     )
-    registry_services.application_submit(application_id=draft.pk, user=other_entrepreneur)
+    submit_and_pay(application_id=draft.pk, user=other_entrepreneur)
     new_case = case_of(draft)
     assert new_case.definition.version == 2
     assert "social_security" not in states(new_case)

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from registry import services as registry_services
 from registry.models import Application
+from tests.fees import submit_and_pay
 from workflows.diagrams import case_svg
 
 from .helpers import case_of
@@ -29,7 +29,7 @@ def case(submitted):
 
 def test_an_ei_social_security_step_is_drawn_skipped(draft, entrepreneur):
     Application.objects.filter(pk=draft.pk).update(legal_form="EI")
-    registry_services.application_submit(application_id=draft.pk, user=entrepreneur)
+    submit_and_pay(application_id=draft.pk, user=entrepreneur)
     svg = str(case_svg(case_of(draft)))
 
     assert step_states(svg)["social_security"] == "skipped"

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from registry import services as registry_services
 from registry.models import Application, Company
+from tests.fees import submit_and_pay
 from workflows import services as engine
 from workflows.models import Task, TaskState
 
@@ -20,7 +21,7 @@ from .helpers import advance_until, case_of, event_count, task_of
 def _second_filing(owner, name: str = "Kara Transport") -> Application:
     application = registry_services.application_create(
         owner=owner, data={**COMPANY_DATA, "company_name": name}, founder=dict(FOUNDER_DATA))
-    return registry_services.application_submit(application_id=application.pk, user=owner)
+    return submit_and_pay(application_id=application.pk, user=owner)
 
 
 def _claimed(application, step: str, clerks) -> Task:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from privacy.models import StaffAccess
 from registry.services import drafting
+from tests.fees import submit_and_pay
 from workflows import services as engine
 
 from ...journeys import pdf_upload
@@ -28,9 +29,8 @@ def document(draft, entrepreneur):
     document = drafting.attach_document(application_id=draft.pk, user=entrepreneur,
                                         requirement="statuts",
                                         uploaded_file=pdf_upload("statuts.pdf"))
-    from registry import services
 
-    services.application_submit(application_id=draft.pk, user=entrepreneur)
+    submit_and_pay(application_id=draft.pk, user=entrepreneur)
     return document
 
 
