@@ -93,6 +93,9 @@ INSTALLED_APPS = [
     "notifications",
     "outbox",
     "privacy",
+    "partners",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +291,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.send_extract_reminders",
         "schedule": 24 * 3600.0,
     },
+    "export-open-data": {
+        "task": "registry.tasks.export_open_data",
+        "schedule": 24 * 3600.0,
+    },
     "reconcile-pending-payments": {
         "task": "payments.tasks.reconcile_pending_payments",
         "schedule": float(os.environ.get("PAYMENTS_RECONCILE_SECONDS", "300")),
@@ -433,3 +440,27 @@ DOCUMENT_UPLOAD_MAX_BYTES = int(os.environ.get("DOCUMENT_UPLOAD_MAX_BYTES", str(
 DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES = int(
     os.environ.get("DOCUMENT_VERIFICATION_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))
 )
+
+# The partner API (partners app): agencies and banks call it with a token of their own.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["partners.authentication.PartnerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["partners.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.PartnerRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"partner": os.environ.get("PARTNER_API_RATE", "120/min")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Guichet unique des entreprises - API des partenaires",
+    "DESCRIPTION": "Registre du commerce du Togo : entreprises, immatriculations, actions des "
+                   "administrations partenaires.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+# Outbound notifications to partners: seconds to wait for a partner's answer.
+PARTNER_WEBHOOK_TIMEOUT = float(os.environ.get("PARTNER_WEBHOOK_TIMEOUT", "10"))
+# Open data (registry.public.opendata): where the daily export is written, in the storage.
+OPEN_DATA_DIR = os.environ.get("OPEN_DATA_DIR", "open-data")
+

@@ -19,6 +19,11 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("guichet/", include("workflows.urls")),
     path("verifier/", include("documents.urls")),
+    # The public register (search, company pages), the procedure guide and open data.
+    path("registre/", include("registry.public.urls")),
+    path("", include("registry.public.urls_guide")),
+    # The partner API (agencies, banks): tokens with scopes, OpenAPI schema.
+    path("api/", include("partners.urls")),
     path("comptes/langue/", account_views.set_language, name="set_language"),
     path("comptes/preferences/", account_views.preferences, name="preferences"),
     # /comptes/mes-donnees/ (one's personal data) and /guichet/acces-aux-donnees/ (the log).

@@ -273,6 +273,12 @@ MEMBER_ROLES = frozenset({Role.PARTNER, Role.GENERAL_PARTNER, Role.LIMITED_PARTN
                           Role.TRADER})
 
 
+class CompanyStatus(models.TextChoices):
+    ACTIVE = "active", _("en activité")
+    DISSOLVED = "dissolved", _("dissoute, en liquidation")
+    STRUCK_OFF = "struck_off", _("radiée")
+
+
 class Company(models.Model):
     """A company on the register, created by the registrar's approval."""
 
@@ -290,6 +296,13 @@ class Company(models.Model):
     nif = models.CharField(_("NIF"), max_length=20, blank=True)
     employer_number = models.CharField(_("numéro employeur CNSS"), max_length=20, blank=True)
     registered_at = models.DateTimeField(_("immatriculée le"), default=timezone.now)
+    # Copied from the filing at registration: what the public register is searched by.
+    region = models.CharField(_("région"), max_length=40, blank=True)
+    city = models.CharField(_("ville"), max_length=CITY_MAX_LENGTH, blank=True)
+    activity_code = models.CharField(_("activité principale (CITI Rév.4)"), max_length=4,
+                                     blank=True)
+    status = models.CharField(_("situation"), max_length=12, choices=CompanyStatus.choices,
+                              default=CompanyStatus.ACTIVE)
     certificate = models.OneToOneField(
         "documents.IssuedDocument",
         on_delete=models.PROTECT,
@@ -318,6 +331,35 @@ class Company(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.normalized_name = normalize(self.name)
         super().save(*args, **kwargs)
+
+
+class PublicEventKind(models.TextChoices):
+    REGISTERED = "registered", _("immatriculation")
+    CERTIFICATE_REVOKED = "certificate_revoked", _("révocation du certificat")
+    AMENDED = "amended", _("inscription modificative")
+    DISSOLVED = "dissolved", _("dissolution")
+    STRUCK_OFF = "struck_off", _("radiation")
+
+
+class PublicEvent(models.Model):
+    """An event of a company's life the register publishes (its public history).
+
+    `summary` is public wording written for everyone: never a personal field."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="events",
+                                verbose_name=_("entreprise"))
+    kind = models.CharField(_("nature"), max_length=24, choices=PublicEventKind.choices)
+    occurred_at = models.DateTimeField(_("date"), default=timezone.now)
+    summary = models.CharField(_("mention publique"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("événement publié")
+        verbose_name_plural = _("événements publiés")
+        ordering = ("-occurred_at", "-pk")
+        indexes = [models.Index(fields=("company", "-occurred_at"), name="event_company_date")]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.kind} {self.occurred_at:%Y-%m-%d}"
 
 
 class RccmSequence(models.Model):

@@ -27,7 +27,8 @@ from workflows import services as engine
 
 from ..identifiers import allocate_rccm_number
 from ..legal_forms import RULES
-from ..models import Application, ApplicationState, Company
+from ..signals import company_registered
+from ..models import Application, ApplicationState, Company, PublicEvent, PublicEventKind
 from ..selectors import documents_of_company
 from .common import FilingError, locked, tell_owner, transition
 
@@ -146,10 +147,16 @@ def register_company(*, application_id: int, actor) -> Company:
         employer_number=application.employer_number,
         capital=application.capital,
         registered_office=f"{application.registered_office}, {application.city}",
+        region=application.region,
+        city=application.city,
+        activity_code=application.activity_code,
     )
+    PublicEvent.objects.create(company=company, kind=PublicEventKind.REGISTERED,
+                               occurred_at=company.registered_at)
     from ..tasks import issue_certificate
 
     outbox.enqueue(issue_certificate, application.pk)
+    company_registered.send(sender=Company, company=company)
     return company
 
 
