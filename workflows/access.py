@@ -36,7 +36,9 @@ def dashboard_desks(user, *, manager: bool | None = None):
     return Desk.objects.all() if manager else desks_of(user)
 
 
-def _staff_required(view, allowed):
+def staff_required(view, allowed):
+    """Staff allowed by `allowed(user)`, with a second factor (403 for others; anonymous
+    users go to the sign-in page). Other apps build their own back-office checks on it."""
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         user = request.user
@@ -58,12 +60,12 @@ def _staff_required(view, allowed):
 
 def desk_member_required(view):
     """Desk members only (with a second factor): the queue, tasks, decisions."""
-    return _staff_required(view, is_desk_member)
+    return staff_required(view, is_desk_member)
 
 
 def manager_or_member_required(view):
     """Desk members and managers (with a second factor): figures, never personal data."""
-    return _staff_required(view, lambda user: is_manager(user) or is_desk_member(user))
+    return staff_required(view, lambda user: is_manager(user) or is_desk_member(user))
 
 
 def staff_with_mfa(request) -> bool:

@@ -27,7 +27,7 @@ from documents.counter_report import (
     counter_report_csv_rows,
     render_counter_report,
 )
-from workflows.access import _staff_required
+from workflows.access import staff_required
 from workflows.models import Desk
 from workflows.selectors import is_supervisor_of
 
@@ -40,17 +40,17 @@ CLOSINGS_SHOWN = 60
 
 def cashier_required(view):
     """Members of the cashier desk, with a second factor (403 for other staff)."""
-    return _staff_required(view, selectors.is_cashier)
+    return staff_required(view, selectors.is_cashier)
 
 
 def counter_staff_required(view):
     """Cashiers, and clerks allowed to waive a fee (they find and waive invoices)."""
-    return _staff_required(view,
+    return staff_required(view,
                            lambda user: selectors.is_cashier(user) or selectors.may_waive(user))
 
 
 def waiver_required(view):
-    return _staff_required(view, selectors.may_waive)
+    return staff_required(view, selectors.may_waive)
 
 
 def _invoice(request, number: str) -> Invoice:

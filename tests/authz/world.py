@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from documents.models import SupportingDocument
@@ -20,6 +21,7 @@ from payments import services as payment_services
 from registry import services as registry_services
 from registry.models import Application
 from tests.fees import submit_and_pay
+from workflows.access import MANAGERS_GROUP
 from workflows.models import Desk, DeskMembership, Task
 
 from ..conftest import COMPANY_DATA, FOUNDER_DATA, PASSWORD
@@ -28,7 +30,7 @@ from ..registry.procedure.helpers import advance_until, case_of, complete, task_
 
 # Who asks, in the order of the matrix's columns.
 ROLES = ("anonymous", "owner", "other", "desk", "other_desk", "later_desk", "supervisor",
-         "registrar", "cashier", "admin", "no_mfa")
+         "registrar", "cashier", "admin", "no_mfa", "manager")
 ROLE_HELP = {
     "anonymous": "not signed in",
     "owner": "the entrepreneur who filed every filing below",
@@ -41,6 +43,7 @@ ROLE_HELP = {
     "cashier": "cashier: member of the 'caisse' desk (the counter), no procedure step",
     "admin": "superuser with a second factor, member of no desk",
     "no_mfa": "court registry clerk, staff, without a second factor",
+    "manager": "read-only manager (group Gestionnaires, second factor): every desk's figures",
 }
 # The counter's desk (payments): no procedure step belongs to it.
 CASHIER_DESK = "caisse"
@@ -79,6 +82,13 @@ def _user(email: str, *, desk: str | None = None, mfa: bool = True, supervisor: 
     return user
 
 
+def _manager(email: str):
+    user = _user(email)
+    user.groups.add(Group.objects.get(name=MANAGERS_GROUP))
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
 def _submitted(owner, company_name: str) -> Application:
     application = registry_services.application_create(
         owner=owner, data={**COMPANY_DATA, "company_name": company_name},
@@ -100,6 +110,7 @@ def build_world() -> World:
         "cashier": _user("caisse@cfe.example.tg", desk=CASHIER_DESK),
         "admin": _user("admin@cfe.example.tg", is_staff=True, is_superuser=True),
         "no_mfa": _user("sans.2fa@cfe.example.tg", desk="greffe", mfa=False, is_staff=True),
+        "manager": _manager("gestion@cfe.example.tg"),
     }
     clerks = {"guichet": users["other_desk"], "greffe": users["desk"],
               "impots": users["later_desk"], "cnss": _user("cnss@cfe.example.tg", desk="cnss"),
