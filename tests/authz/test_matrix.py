@@ -202,135 +202,135 @@ COLUMNS = dict(zip(
     ROLES, strict=True))
 SHORT = {"in": "login", "adm": "adminlogin"}
 MATRIX = """
-request                                   anon  own  oth desk odsk late  sup  reg cash admn nmfa  mgr
-GET  home                                  200  200  200  200  200  200  200  200  200  200  200  200
-GET  health                                200  200  200  200  200  200  200  200  200  200  200  200
-GET  verify_upload                         200  200  200  200  200  200  200  200  200  200  200  200
-POST verify_upload                         200  200  200  200  200  200  200  200  200  200  200  200
-GET  verify_code[certificate]              200  200  200  200  200  200  200  200  200  200  200  200
-GET  set_language                          405  405  405  405  405  405  405  405  405  405  405  405
-POST set_language                          302  302  302  302  302  302  302  302  302  302  302  302
-GET  preferences                            in  200  200  200  200  200  200  200  200  200  200  200
-POST preferences                            in  200  200  200  200  200  200  200  200  200  200  200
-GET  notifications                          in  200  200  200  200  200  200  200  200  200  200  200
-GET  notification[owner's]                  in  302  404  404  404  404  404  404  404  404  404  404
-GET  notifications:mark_all_read           405  405  405  405  405  405  405  405  405  405  405  405
-POST notifications:mark_all_read            in  302  302  302  302  302  302  302  302  302  302  302
-GET  applications                           in  200  200  200  200  200  200  200  200  200  200  200
-GET  application_create                     in  200  200  200  200  200  200  200  200  200  200  200
-POST application_create                     in  200  200  200  200  200  200  200  200  200  200  200
-GET  name_check                             in  200  200  200  200  200  200  200  200  200  200  200
-POST name_check                            405  405  405  405  405  405  405  405  405  405  405  405
-GET  activity_search                        in  200  200  200  200  200  200  200  200  200  200  200
-GET  application[draft]                     in  200  404  404  404  404  404  404  404  404  404  404
-GET  application[A]                         in  200  404  404  404  404  404  404  404  404  404  404
-GET  section[draft,names]                   in  200  404  404  404  404  404  404  404  404  404  404
-POST section[draft,names]                   in  200  404  404  404  404  404  404  404  404  404  404
-GET  people[draft]                          in  200  404  404  404  404  404  404  404  404  404  404
-GET  party_add[draft]                       in  200  404  404  404  404  404  404  404  404  404  404
-POST party_add[draft]                       in  200  404  404  404  404  404  404  404  404  404  404
-GET  party_edit[draft]                      in  200  404  404  404  404  404  404  404  404  404  404
-POST party_edit[draft]                      in  200  404  404  404  404  404  404  404  404  404  404
-GET  party_remove[draft]                   405  405  405  405  405  405  405  405  405  405  405  405
-POST party_remove[draft]                    in  302  404  404  404  404  404  404  404  404  404  404
-GET  documents[draft]                       in  200  404  404  404  404  404  404  404  404  404  404
-POST documents[draft]                       in  200  404  404  404  404  404  404  404  404  404  404
-GET  statutes[draft]                        in  200  404  404  404  404  404  404  404  404  404  404
-GET  review[draft]                          in  200  404  404  404  404  404  404  404  404  404  404
-POST review[draft]                          in  200  404  404  404  404  404  404  404  404  404  404
-GET  sign[draft]                            in  200  404  404  404  404  404  404  404  404  404  404
-POST sign[draft]                            in  200  404  404  404  404  404  404  404  404  404  404
-GET  withdraw[draft]                        in  200  404  404  404  404  404  404  404  404  404  404
-POST withdraw[draft]                        in  200  404  404  404  404  404  404  404  404  404  404
-GET  certificate[B]                        404  200  404  404  404  404  404  404  404  404  404  404
-GET  rccm_extract[B]                       405  405  405  405  405  405  405  405  405  405  405  405
-POST rccm_extract[B]                       404  200  404  404  404  404  404  404  404  404  404  404
-GET  later_document_upload[B]               405  405  405  405  405  405  405  405  405  405  405  405
-POST later_document_upload[B]                in 302!  404  404  404  404  404  404  404  404  404  404
-GET  overdue_extracts                       in  403  403  200  403  403  200  403  403  403  mfa  403
-POST overdue_extracts                      405  405  405  405  405  405  405  405  405  405  405  405
-GET  register_search                        in  403  403  403  403  403  403  200  403  403  mfa  403
-POST register_search                       405  405  405  405  405  405  405  405  405  405  405  405
-GET  registration_statistics                in  403  403  200  200  200  200  200  200  403  mfa  200
-GET  registration_statistics[csv]           in  403  403  200  200  200  200  200  200  403  mfa  200
-POST registration_statistics               405  405  405  405  405  405  405  405  405  405  405  405
-GET  company_register[B]                    in  403  403  403  403  403  403  200  403  403  mfa  403
-GET  revoke_document[B:certificate]         in  403  403  403  403  403  403  200  403  403  mfa  403
-POST revoke_document[B:certificate]         in  403  403  403  403  403  403  302  403  403  mfa  403
-GET  staff_document[A]                      in  403  403  200  200  404  200  404  404  403  mfa  403
-GET  staff_document[C]                      in  403  403  200  200  200  200  200  404  403  mfa  403
-GET  staff_document[A, C's id]              in  403  403  404  404  404  404  404  404  403  mfa  403
-GET  queue                                  in  403  403  200  200  200  200  200  200  403  mfa  403
-GET  dashboard                              in  403  403  200  200  200  200  200  200  403  mfa  200
-GET  dashboard_csv[guichets]                in  403  403  200  200  200  200  200  200  403  mfa  200
-GET  take_next                             405  405  405  405  405  405  405  405  405  405  405  405
-POST take_next                              in  403  403  302  302  302  302  302  302  403  mfa  403
-GET  task[A:intake, guichet approved]       in  403  403  404  200  404  404  404  404  403  mfa  403
-GET  task[A:registry, greffe ready]         in  403  403  200  404  404  200  404  404  403  mfa  403
-GET  task[A:tax, impots waiting]            in  403  403  404  404  404  404  404  404  403  mfa  403
-GET  task[A:registrar, greffier waiting]    in  403  403  404  404  404  404  404  404  403  mfa  403
-GET  task[C:registrar, greffier ready]      in  403  403  404  404  404  404  200  404  403  mfa  403
-GET  claim[A:registry]                     405  405  405  405  405  405  405  405  405  405  405  405
-POST claim[A:registry]                      in  403  403  302  404  404  302  404  404  403  mfa  403
-GET  note[A:registry]                      405  405  405  405  405  405  405  405  405  405  405  405
-POST note[A:registry]                       in  403  403  302  404  404  302  404  404  403  mfa  403
-POST approve[A:registry]                    in  403  403 302!  404  404 302!  404  404  403  mfa  403
-POST reject[A:registry]                     in  403  403 302!  404  404 302!  404  404  403  mfa  403
-POST reassign[A:registry]                   in  403  403 302!  404  404  302  404  404  403  mfa  403
-POST unknown_action[A:registry]             in  403  403  404  404  404  404  404  404  403  mfa  403
-POST claim[A:tax]                           in  403  403  404  404  404  404  404  404  403  mfa  403
-POST claim[A:registrar]                     in  403  403  404  404  404  404  404  404  403  mfa  403
-POST claim[C:registrar]                     in  403  403  404  404  404  404  302  404  403  mfa  403
-GET  supervision                            in  403  403  403  403  403  302  403  403  403  mfa  403
-GET  supervision_desk[greffe]               in  403  403  403  403  403  200  403  403  403  mfa  403
-GET  supervision_release[A:registry]       405  405  405  405  405  405  405  405  405  405  405  405
-POST supervision_release[A:registry]        in  403  403  403  403  403 302!  403  403  403  mfa  403
-POST supervision_reassign[A:registry]       in  403  403  403  403  403  302  403  403  403  mfa  403
-POST supervision_rerun[A:registry]          in  403  403  403  403  403 302!  403  403  403  mfa  403
-GET  member_absence[greffe clerk]          405  405  405  405  405  405  405  405  405  405  405  405
-POST member_absence[greffe clerk]           in  403  403  403  403  403  302  403  403  403  mfa  403
-GET  member_second_factor[greffe clerk]     in  403  403  403  403  403  200  403  403  403  mfa  403
-POST member_second_factor[greffe clerk]     in  403  403  403  403  403  302  403  403  403  mfa  403
-GET  my_absence                            405  405  405  405  405  405  405  405  405  405  405  405
-POST my_absence                             in  403  403  302  302  302  302  302  302  403  mfa  403
-GET  my_data                                in  200  200  200  200  200  200  200  200  200  200  200
-GET  my_data:download                       in  405  405  405  405  405  405  405  405  405  405  405
-POST my_data:download                       in  200  200  200  200  200  200  200  200  200  200  200
-POST my_data:correction                     in  400  400  400  400  400  400  400  400  400  400  400
-POST my_data:close_account                  in  400  400  400  400  400  400  400  400  400  400  400
-GET  invoice[D]                             in  200  404  404  404  404  404  404  200  200  404  404
-POST invoice[D]                            405  405  405  405  405  405  405  405  405  405  405  405
-GET  pay[D]                                405  405  405  405  405  405  405  405  405  405  405  405
-POST pay[D]                                 in 302!  404  404  404  404  404  404  404  404  404  404
-GET  returned[A]                            in  302  404  404  404  404  404  404  302  302  404  404
-GET  receipt[A]                             in  200  404  404  404  404  404  404  200  200  404  404
-GET  notification[fedapay]                 405  405  405  405  405  405  405  405  405  405  405  405
-POST notification[fedapay]                 400  400  400  400  400  400  400  400  400  400  400  400
-GET  counter                                in  403  403  403  403  403  403  403  200  200  403  403
-GET  counter_invoice[D]                     in  403  403  403  403  403  403  403  200  200  403  403
-POST counter_invoice[D]                     in  403  403  403  403  403  403  403  200  403  403  403
-GET  waive[D]                              405  405  405  405  405  405  405  405  405  405  405  405
-POST waive[D]                               in  403  403  403  403  403  403  403  403  200  403  403
-GET  counter_day                            in  403  403  403  403  403  403  403  200  403  403  403
-GET  closings                               in  403  403  403  403  403  403  403  200  403  403  403
-GET  closing_csv                            in  403  403  403  403  403  403  403  200  403  403  403
-GET  closing_pdf                            in  403  403  403  403  403  403  403  200  403  403  403
-GET  staff_access_log                       in  403  403  403  403  403  200  403  403  403  mfa  403
-GET  admin:index                           adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
-GET  admin:applications                    adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
-GET  admin:application[A]                  adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
-POST admin:application[A]                  adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
-GET  admin:cases                           adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
-GET  admin:users                           adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
-GET  account_login                         200  302  302  302  302  302  302  302  302  302  302  302
-GET  account_signup                        200  302  302  302  302  302  302  302  302  302  302  302
-GET  account_logout                        302  200  200  200  200  200  200  200  200  200  200  200
-POST account_logout                        302  302  302  302  302  302  302  302  302  302  302  302
-GET  account_reset_password                200  200  200  200  200  200  200  200  200  200  200  200
-GET  account_email                          in  200  200  200  200  200  200  200  200  200  200  200
-GET  account_change_password                in  200  200  200  200  200  200  200  200  200  200  200
-GET  mfa_index                              in  200  200  200  200  200  200  200  200  200  200  200
-GET  mfa_activate_totp                      in  302  302  302  302  302  302  302  302  302  302  302
+request                                  anon  own  oth desk odsk late  sup  reg cash admn nmfa  mgr
+GET  home                                 200  200  200  200  200  200  200  200  200  200  200  200
+GET  health                               200  200  200  200  200  200  200  200  200  200  200  200
+GET  verify_upload                        200  200  200  200  200  200  200  200  200  200  200  200
+POST verify_upload                        200  200  200  200  200  200  200  200  200  200  200  200
+GET  verify_code[certificate]             200  200  200  200  200  200  200  200  200  200  200  200
+GET  set_language                         405  405  405  405  405  405  405  405  405  405  405  405
+POST set_language                         302  302  302  302  302  302  302  302  302  302  302  302
+GET  preferences                           in  200  200  200  200  200  200  200  200  200  200  200
+POST preferences                           in  200  200  200  200  200  200  200  200  200  200  200
+GET  notifications                         in  200  200  200  200  200  200  200  200  200  200  200
+GET  notification[owner's]                 in  302  404  404  404  404  404  404  404  404  404  404
+GET  notifications:mark_all_read          405  405  405  405  405  405  405  405  405  405  405  405
+POST notifications:mark_all_read           in  302  302  302  302  302  302  302  302  302  302  302
+GET  applications                          in  200  200  200  200  200  200  200  200  200  200  200
+GET  application_create                    in  200  200  200  200  200  200  200  200  200  200  200
+POST application_create                    in  200  200  200  200  200  200  200  200  200  200  200
+GET  name_check                            in  200  200  200  200  200  200  200  200  200  200  200
+POST name_check                           405  405  405  405  405  405  405  405  405  405  405  405
+GET  activity_search                       in  200  200  200  200  200  200  200  200  200  200  200
+GET  application[draft]                    in  200  404  404  404  404  404  404  404  404  404  404
+GET  application[A]                        in  200  404  404  404  404  404  404  404  404  404  404
+GET  section[draft,names]                  in  200  404  404  404  404  404  404  404  404  404  404
+POST section[draft,names]                  in  200  404  404  404  404  404  404  404  404  404  404
+GET  people[draft]                         in  200  404  404  404  404  404  404  404  404  404  404
+GET  party_add[draft]                      in  200  404  404  404  404  404  404  404  404  404  404
+POST party_add[draft]                      in  200  404  404  404  404  404  404  404  404  404  404
+GET  party_edit[draft]                     in  200  404  404  404  404  404  404  404  404  404  404
+POST party_edit[draft]                     in  200  404  404  404  404  404  404  404  404  404  404
+GET  party_remove[draft]                  405  405  405  405  405  405  405  405  405  405  405  405
+POST party_remove[draft]                   in  302  404  404  404  404  404  404  404  404  404  404
+GET  documents[draft]                      in  200  404  404  404  404  404  404  404  404  404  404
+POST documents[draft]                      in  200  404  404  404  404  404  404  404  404  404  404
+GET  statutes[draft]                       in  200  404  404  404  404  404  404  404  404  404  404
+GET  review[draft]                         in  200  404  404  404  404  404  404  404  404  404  404
+POST review[draft]                         in  200  404  404  404  404  404  404  404  404  404  404
+GET  sign[draft]                           in  200  404  404  404  404  404  404  404  404  404  404
+POST sign[draft]                           in  200  404  404  404  404  404  404  404  404  404  404
+GET  withdraw[draft]                       in  200  404  404  404  404  404  404  404  404  404  404
+POST withdraw[draft]                       in  200  404  404  404  404  404  404  404  404  404  404
+GET  certificate[B]                       404  200  404  404  404  404  404  404  404  404  404  404
+GET  rccm_extract[B]                      405  405  405  405  405  405  405  405  405  405  405  405
+POST rccm_extract[B]                      404  200  404  404  404  404  404  404  404  404  404  404
+GET  later_document_upload[B]             405  405  405  405  405  405  405  405  405  405  405  405
+POST later_document_upload[B]              in 302!  404  404  404  404  404  404  404  404  404  404
+GET  overdue_extracts                      in  403  403  200  403  403  200  403  403  403  mfa  403
+POST overdue_extracts                     405  405  405  405  405  405  405  405  405  405  405  405
+GET  register_search                       in  403  403  403  403  403  403  200  403  403  mfa  403
+POST register_search                      405  405  405  405  405  405  405  405  405  405  405  405
+GET  registration_statistics               in  403  403  200  200  200  200  200  200  403  mfa  200
+GET  registration_statistics[csv]          in  403  403  200  200  200  200  200  200  403  mfa  200
+POST registration_statistics              405  405  405  405  405  405  405  405  405  405  405  405
+GET  company_register[B]                   in  403  403  403  403  403  403  200  403  403  mfa  403
+GET  revoke_document[B:certificate]        in  403  403  403  403  403  403  200  403  403  mfa  403
+POST revoke_document[B:certificate]        in  403  403  403  403  403  403  302  403  403  mfa  403
+GET  staff_document[A]                     in  403  403  200  200  404  200  404  404  403  mfa  403
+GET  staff_document[C]                     in  403  403  200  200  200  200  200  404  403  mfa  403
+GET  staff_document[A, C's id]             in  403  403  404  404  404  404  404  404  403  mfa  403
+GET  queue                                 in  403  403  200  200  200  200  200  200  403  mfa  403
+GET  dashboard                             in  403  403  200  200  200  200  200  200  403  mfa  200
+GET  dashboard_csv[guichets]               in  403  403  200  200  200  200  200  200  403  mfa  200
+GET  take_next                            405  405  405  405  405  405  405  405  405  405  405  405
+POST take_next                             in  403  403  302  302  302  302  302  302  403  mfa  403
+GET  task[A:intake, guichet approved]      in  403  403  404  200  404  404  404  404  403  mfa  403
+GET  task[A:registry, greffe ready]        in  403  403  200  404  404  200  404  404  403  mfa  403
+GET  task[A:tax, impots waiting]           in  403  403  404  404  404  404  404  404  403  mfa  403
+GET  task[A:registrar, greffier waiting]   in  403  403  404  404  404  404  404  404  403  mfa  403
+GET  task[C:registrar, greffier ready]     in  403  403  404  404  404  404  200  404  403  mfa  403
+GET  claim[A:registry]                    405  405  405  405  405  405  405  405  405  405  405  405
+POST claim[A:registry]                     in  403  403  302  404  404  302  404  404  403  mfa  403
+GET  note[A:registry]                     405  405  405  405  405  405  405  405  405  405  405  405
+POST note[A:registry]                      in  403  403  302  404  404  302  404  404  403  mfa  403
+POST approve[A:registry]                   in  403  403 302!  404  404 302!  404  404  403  mfa  403
+POST reject[A:registry]                    in  403  403 302!  404  404 302!  404  404  403  mfa  403
+POST reassign[A:registry]                  in  403  403 302!  404  404  302  404  404  403  mfa  403
+POST unknown_action[A:registry]            in  403  403  404  404  404  404  404  404  403  mfa  403
+POST claim[A:tax]                          in  403  403  404  404  404  404  404  404  403  mfa  403
+POST claim[A:registrar]                    in  403  403  404  404  404  404  404  404  403  mfa  403
+POST claim[C:registrar]                    in  403  403  404  404  404  404  302  404  403  mfa  403
+GET  supervision                           in  403  403  403  403  403  302  403  403  403  mfa  403
+GET  supervision_desk[greffe]              in  403  403  403  403  403  200  403  403  403  mfa  403
+GET  supervision_release[A:registry]      405  405  405  405  405  405  405  405  405  405  405  405
+POST supervision_release[A:registry]       in  403  403  403  403  403 302!  403  403  403  mfa  403
+POST supervision_reassign[A:registry]      in  403  403  403  403  403  302  403  403  403  mfa  403
+POST supervision_rerun[A:registry]         in  403  403  403  403  403 302!  403  403  403  mfa  403
+GET  member_absence[greffe clerk]         405  405  405  405  405  405  405  405  405  405  405  405
+POST member_absence[greffe clerk]          in  403  403  403  403  403  302  403  403  403  mfa  403
+GET  member_second_factor[greffe clerk]    in  403  403  403  403  403  200  403  403  403  mfa  403
+POST member_second_factor[greffe clerk]    in  403  403  403  403  403  302  403  403  403  mfa  403
+GET  my_absence                           405  405  405  405  405  405  405  405  405  405  405  405
+POST my_absence                            in  403  403  302  302  302  302  302  302  403  mfa  403
+GET  my_data                               in  200  200  200  200  200  200  200  200  200  200  200
+GET  my_data:download                      in  405  405  405  405  405  405  405  405  405  405  405
+POST my_data:download                      in  200  200  200  200  200  200  200  200  200  200  200
+POST my_data:correction                    in  400  400  400  400  400  400  400  400  400  400  400
+POST my_data:close_account                 in  400  400  400  400  400  400  400  400  400  400  400
+GET  invoice[D]                            in  200  404  404  404  404  404  404  200  200  404  404
+POST invoice[D]                           405  405  405  405  405  405  405  405  405  405  405  405
+GET  pay[D]                               405  405  405  405  405  405  405  405  405  405  405  405
+POST pay[D]                                in 302!  404  404  404  404  404  404  404  404  404  404
+GET  returned[A]                           in  302  404  404  404  404  404  404  302  302  404  404
+GET  receipt[A]                            in  200  404  404  404  404  404  404  200  200  404  404
+GET  notification[fedapay]                405  405  405  405  405  405  405  405  405  405  405  405
+POST notification[fedapay]                400  400  400  400  400  400  400  400  400  400  400  400
+GET  counter                               in  403  403  403  403  403  403  403  200  200  403  403
+GET  counter_invoice[D]                    in  403  403  403  403  403  403  403  200  200  403  403
+POST counter_invoice[D]                    in  403  403  403  403  403  403  403  200  403  403  403
+GET  waive[D]                             405  405  405  405  405  405  405  405  405  405  405  405
+POST waive[D]                              in  403  403  403  403  403  403  403  403  200  403  403
+GET  counter_day                           in  403  403  403  403  403  403  403  200  403  403  403
+GET  closings                              in  403  403  403  403  403  403  403  200  403  403  403
+GET  closing_csv                           in  403  403  403  403  403  403  403  200  403  403  403
+GET  closing_pdf                           in  403  403  403  403  403  403  403  200  403  403  403
+GET  staff_access_log                      in  403  403  403  403  403  200  403  403  403  mfa  403
+GET  admin:index                          adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
+GET  admin:applications                   adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
+GET  admin:application[A]                 adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
+POST admin:application[A]                 adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
+GET  admin:cases                          adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
+GET  admin:users                          adm  adm  adm  adm  adm  adm  adm  adm  adm  200  adm  adm
+GET  account_login                        200  302  302  302  302  302  302  302  302  302  302  302
+GET  account_signup                       200  302  302  302  302  302  302  302  302  302  302  302
+GET  account_logout                       302  200  200  200  200  200  200  200  200  200  200  200
+POST account_logout                       302  302  302  302  302  302  302  302  302  302  302  302
+GET  account_reset_password               200  200  200  200  200  200  200  200  200  200  200  200
+GET  account_email                         in  200  200  200  200  200  200  200  200  200  200  200
+GET  account_change_password               in  200  200  200  200  200  200  200  200  200  200  200
+GET  mfa_index                             in  200  200  200  200  200  200  200  200  200  200  200
+GET  mfa_activate_totp                     in  302  302  302  302  302  302  302  302  302  302  302
 """
 
 def parse(table: str) -> dict[tuple[str, str], list[str]]:
