@@ -12,7 +12,7 @@ import re
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,6 +110,35 @@ def refresh_summary(case: Case) -> Case:
         for name, value in fields.items():
             setattr(case, name, value)
     return case
+
+
+def refresh_summaries(*, batch_size: int = 1000, open_only: bool = False) -> int:
+    """Copy every case's summary from its subject again (after a subject model learnt to
+    describe itself, or its identifiers changed outside the engine); returns how many
+    changed. Cases are read in keyset batches by id, each batch in its own transaction,
+    subjects fetched in one query per model and batch."""
+    changed, last_id = 0, 0
+    cases = Case.objects.select_related("subject_type").order_by("pk")
+    if open_only:
+        cases = cases.filter(ended_at__isnull=True)
+    while batch := list(cases.filter(pk__gt=last_id)[:batch_size]):
+        last_id = batch[-1].pk
+        by_type: dict = {}
+        for case in batch:
+            by_type.setdefault(case.subject_type, []).append(case)
+        with transaction.atomic():
+            for subject_type, group in by_type.items():
+                model = subject_type.model_class()
+                subjects = model._default_manager.in_bulk([case.subject_id for case in group])
+                for case in group:
+                    subject = subjects.get(case.subject_id)
+                    if subject is None:
+                        continue
+                    fields = summary_fields(subject)
+                    if any(getattr(case, name) != value for name, value in fields.items()):
+                        Case.objects.filter(pk=case.pk).update(**fields)
+                        changed += 1
+    return changed
 
 
 def _handler(case: Case, name: str):

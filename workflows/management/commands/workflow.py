@@ -1,4 +1,4 @@
-"""manage.py workflow check FILE | publish | list"""
+"""manage.py workflow check FILE | publish | list | summaries [--open] [--batch N]"""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from workflows import services
 from workflows.definitions import DefinitionError, load_file, sync_all, validate
 from workflows.models import Desk, WorkflowDefinition
 
@@ -19,10 +20,19 @@ class Command(BaseCommand):
         check.add_argument("file", type=Path)
         sub.add_parser("publish", help="publish every registered procedure whose file changed")
         sub.add_parser("list", help="list the published versions")
+        summaries = sub.add_parser(
+            "summaries", help="copy every case's summary (file number, name, applicant, "
+                              "identifiers: what the queues search) from its subject again")
+        summaries.add_argument("--open", action="store_true", help="only cases not ended")
+        summaries.add_argument("--batch", type=int, default=1000)
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "check":
             self._check(options["file"])
+        elif action == "summaries":
+            changed = services.refresh_summaries(batch_size=options["batch"],
+                                                 open_only=options["open"])
+            self.stdout.write(f"summaries changed: {changed}")
         elif action == "publish":
             for definition in sync_all():
                 self.stdout.write(f"{definition.code} v{definition.version}")
