@@ -88,3 +88,37 @@ def test_statutes_that_cannot_be_drafted_yet_say_why(applicant):
     assert response["Location"] == url("documents", application)
     assert any(message.startswith("Les statuts ne peuvent pas encore être rédigés :")
                for message in messages_of(response))
+
+
+def test_what_a_docx_cannot_hold_is_refused_at_the_form_and_the_rest_reaches_the_deed(
+        applicant, entrepreneur):
+    """End to end: typed into the pages, a control character (which XML 1.0, hence DOCX,
+    cannot hold) is refused in French and nothing is saved; typographic characters go
+    through to the downloaded statutes intact."""
+    from ..journeys import SECTION_ANSWERS, add_person, party_form_data, save_section
+    from .filings import field_error
+
+    application = start_filing(applicant, "SARL")
+    for section in ("names", "activity", "office", "capital"):
+        save_section(applicant, application, section, SECTION_ANSWERS[section])
+    add_person(applicant, application, party_form_data())
+
+    refused = applicant.post(url("section", application, "activity"), {
+        **SECTION_ANSWERS["activity"],
+        "business_purpose": "Commerce général\x0b et négoce\x1f de café."})
+    assert refused.status_code == 200
+    error = field_error(refused, "business_purpose")
+    assert "caractère invisible ou de contrôle" in error and "U+000B" in error
+    application.refresh_from_db()
+    assert application.business_purpose == SECTION_ANSWERS["activity"]["business_purpose"]
+
+    typographic = "Négoce de café « arabica » et cacao — l’œuvre des coopératives ; 100 % bio."
+    save_section(applicant, application, "activity",
+                 {**SECTION_ANSWERS["activity"], "business_purpose": typographic})
+    save_section(applicant, application, "names",
+                 {**SECTION_ANSWERS["names"], "name_1": "L’Œillet & Fils"})
+    response = applicant.get(url("statutes", application))
+    assert response.status_code == 200
+    deed = _docx_text(response.content)
+    assert typographic in deed
+    assert "L’Œillet & Fils" in deed
