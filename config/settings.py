@@ -342,7 +342,7 @@ REGISTRY_COURT_NAME = os.environ.get(
 # check under 30 ms at p95 on 1,000,000 names here and still finds 92 % of typos
 # (tests/bench/bench_names.py); lower values flag more and search longer.
 REGISTRY_NAME_SIMILARITY_THRESHOLD = float(
-    os.environ.get("REGISTRY_NAME_SIMILARITY_THRESHOLD", "0.65"))
+    os.environ.get("REGISTRY_NAME_SIMILARITY_THRESHOLD", "0.75"))
 REGISTRY_RESERVED_WORDS_FILE = os.environ.get(
     "REGISTRY_RESERVED_WORDS_FILE", str(BASE_DIR / "registry" / "data" / "reserved_words.yaml"))
 # Identity document numbers accepted at screening (letters, digits, dashes; 6 to 30).

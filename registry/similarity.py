@@ -29,9 +29,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .models import Application, ApplicationState, Company
-from .names import normalize
+from .names import LEGAL_FORM_WORDS, normalize
 
-DEFAULT_SIMILARITY_THRESHOLD = 0.65
+DEFAULT_SIMILARITY_THRESHOLD = 0.75
+# The trigram index is asked for names this much less similar than the threshold: the
+# decision (distinctive words, typos) is taken on the candidates it returns.
+RETRIEVAL_MARGIN = 0.2
 DEFAULT_RESERVED_WORDS_FILE = Path(__file__).resolve().parent / "data" / "reserved_words.yaml"
 # Filings that hold their name until decided. The partial index on pending filings
 # (migration 0002_name_trigram_indexes) lists the same states: change both together.
@@ -156,21 +159,32 @@ COMMON_WORDS = frozenset({"group", "groupe", "groupes", "service", "services", "
 
 
 def _one_edit_apart(word: str, other: str) -> bool:
-    """One letter replaced, added or left out."""
+    """One letter replaced, added or left out, or two neighbours swapped."""
     if abs(len(word) - len(other)) > 1:
         return False
     if len(word) == len(other):
-        return sum(a != b for a, b in zip(word, other, strict=True)) == 1
+        differ = [index for index, (a, b) in enumerate(zip(word, other, strict=True))
+                  if a != b]
+        return len(differ) == 1 or (
+            len(differ) == 2 and differ[1] == differ[0] + 1
+            and word[differ[0]] == other[differ[1]] and word[differ[1]] == other[differ[0]])
     short, long = sorted((word, other), key=len)
     return any(long[:index] + long[index + 1:] == short for index in range(len(long)))
+
+
+# Legal-form words of four letters or more, whose typos ("SRAL", "Sociéété") normalize()
+# cannot drop: they tell no business from another either.
+_LEGAL_FORM_WORDS = frozenset(word for word in LEGAL_FORM_WORDS if len(word) >= 4)
 
 
 @functools.lru_cache(maxsize=4096)
 def _common(word: str) -> bool:
     """A common word, or a long one (5 letters or more) mistyped by one letter ("Groue",
-    "Servces"): a typo in "Groupe" does not make it distinctive."""
+    "Servces"), or a legal-form word mistyped ("SRAL"): a typo in "Groupe" does not make
+    it distinctive."""
     return word in COMMON_WORDS or (len(word) >= 5 and any(
-        len(common) >= 5 and _one_edit_apart(word, common) for common in COMMON_WORDS))
+        len(common) >= 5 and _one_edit_apart(word, common) for common in COMMON_WORDS)) or (
+        len(word) >= 4 and any(_one_edit_apart(word, form) for form in _LEGAL_FORM_WORDS))
 
 
 def distinctive(normalized: str) -> str:
@@ -183,6 +197,38 @@ def distinctive(normalized: str) -> str:
 def distinctive_similarity(left: str, right: str) -> float:
     """Trigram similarity of the distinctive words of two normalised names."""
     return trigram_similarity(distinctive(left), distinctive(right))
+
+
+# A word this long may carry a typo and still be the same word; shorter ones must match.
+TYPO_WORD_LENGTH = 4
+
+
+def same_words_but_a_typo(left: str, right: str) -> bool:
+    """The same distinctive words in the same order, each equal or, when long enough, one
+    typo away (a letter replaced, added, left out, or two swapped): "Kpalime Transit" and
+    "Kpalmie Transit". Trigrams lose up to three of a short word's grams to one typo; the
+    words do not."""
+    left_words, right_words = distinctive(left).split(), distinctive(right).split()
+    if len(left_words) != len(right_words) or left_words == right_words:
+        return False
+    return all(a == b or (max(len(a), len(b)) >= TYPO_WORD_LENGTH and _one_edit_apart(a, b))
+               for a, b in zip(left_words, right_words, strict=True))
+
+
+def extends(wanted: str, existing: str) -> bool:
+    """The wanted name is an existing one (of two distinctive words or more) with words
+    added around it: "Banque Éléphant Bleu" extends "Éléphant Bleu"."""
+    inner, outer = distinctive(existing).split(), distinctive(wanted).split()
+    if len(inner) < 2 or len(outer) <= len(inner):
+        return False
+    return any(outer[start:start + len(inner)] == inner
+               for start in range(len(outer) - len(inner) + 1))
+
+
+def _retrieval_threshold(threshold: float) -> float:
+    """What the trigram index is asked for: lower than the decision's threshold, so that a
+    name one typo away from a short one is still among the candidates."""
+    return max(0.3, threshold - RETRIEVAL_MARGIN)
 
 
 def similarity_threshold() -> float:
@@ -209,10 +255,11 @@ def similar_names(
 
 
 def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> list[NameMatch]:
+    retrieve = _retrieval_threshold(threshold)
     if connection.vendor == "postgresql":
-        rows = _similar_rows_postgresql(wanted, limit=limit, threshold=threshold, scope=scope)
+        rows = _similar_rows_postgresql(wanted, limit=limit, threshold=retrieve, scope=scope)
     else:
-        rows = _similar_rows_python(wanted, threshold=threshold, scope=scope)
+        rows = _similar_rows_python(wanted, threshold=retrieve, scope=scope)
     # The trigram search finds the candidates on the whole normalised names (what the
     # indexes hold); a candidate stays only if its distinctive words are close too, so
     # that "Groupe Services Kara" and "Groupe Services Lomé" are not confused by their
@@ -220,7 +267,8 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
     matches = []
     for row_name, normalized, _score, source, reference in rows:
         score = distinctive_similarity(wanted, normalized)
-        if score >= threshold:
+        if (score >= threshold or same_words_but_a_typo(wanted, normalized)
+                or extends(wanted, normalized)):
             matches.append(NameMatch(name=row_name, normalized=normalized, score=score,
                                      source=source, reference=reference))
     # Best first; among equals the same name first, then the register before filings.
