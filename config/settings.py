@@ -295,6 +295,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.export_open_data",
         "schedule": 24 * 3600.0,
     },
+    "purge-api-calls": {
+        "task": "partners.tasks.purge_api_calls",
+        "schedule": 24 * 3600.0,
+    },
     "reconcile-pending-payments": {
         "task": "payments.tasks.reconcile_pending_payments",
         "schedule": float(os.environ.get("PAYMENTS_RECONCILE_SECONDS", "300")),
@@ -461,6 +465,10 @@ SPECTACULAR_SETTINGS = {
 }
 # Outbound notifications to partners: seconds to wait for a partner's answer.
 PARTNER_WEBHOOK_TIMEOUT = float(os.environ.get("PARTNER_WEBHOOK_TIMEOUT", "10"))
-# Open data (registry.public.opendata): where the daily export is written, in the storage.
+# The API call log is kept this many days (purged daily by beat).
+PARTNER_API_LOG_DAYS = int(os.environ.get("PARTNER_API_LOG_DAYS", "365"))
+# Open data (registry.public.opendata): where the daily export is written, in the storage,
+# and how many exports are kept.
 OPEN_DATA_DIR = os.environ.get("OPEN_DATA_DIR", "open-data")
+OPEN_DATA_KEEP = int(os.environ.get("OPEN_DATA_KEEP", "7"))
 

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import codes
 from .uploads import format_size
 
 
@@ -55,3 +56,29 @@ class VerificationUploadForm(forms.Form):
                 code="not_pdf",
             )
         return data
+
+
+class VerificationCodeForm(forms.Form):
+    """The verification code printed on a document, typed by hand (GET ?code=…)."""
+
+    code = forms.CharField(
+        label=_("Code de vérification"),
+        help_text=_("Les 12 caractères imprimés sous le code QR, par exemple ABCD-2345-WXYZ. "
+                    "Tirets, espaces et minuscules sont acceptés."),
+        max_length=40,
+        error_messages={
+            "required": _("Saisissez le code de vérification imprimé sur le document."),
+            "max_length": _("Ce code est trop long : il compte 12 caractères, par exemple "
+                            "ABCD-2345-WXYZ."),
+        },
+    )
+
+    def clean_code(self) -> str:
+        """The code as stored, once it is well-formed (documents.codes)."""
+        code = codes.normalize(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("Ce code n'est pas un code de vérification : il compte 12 lettres et "
+                  "chiffres, par exemple ABCD-2345-WXYZ. Vérifiez la saisie."),
+                code="malformed")
+        return code

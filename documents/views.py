@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from . import selectors, verification
-from .forms import VerificationUploadForm, declared_body_too_large, too_large_message
+from . import codes, selectors, verification
+from .forms import (
+    VerificationCodeForm,
+    VerificationUploadForm,
+    declared_body_too_large,
+    too_large_message,
+)
 
 
 def verify_code(request, code: str):
@@ -16,9 +21,17 @@ def verify_code(request, code: str):
 
 
 def verify_upload(request):
+    """Verify a document: upload its PDF (POST), or type its code (GET ?code=…), which
+    leads to the code's own page once it is well-formed."""
+    typed = request.method == "GET" and "code" in request.GET
+    code_form = VerificationCodeForm(request.GET if typed else None)
+    if code_form.is_bound and code_form.is_valid():
+        return redirect("documents:verify_code",
+                        code=codes.grouped(code_form.cleaned_data["code"]))
     if request.method == "POST" and declared_body_too_large(request):
         return render(request, "documents/verify_upload.html",
-                      {"form": VerificationUploadForm(), "refusal": too_large_message()},
+                      {"form": VerificationUploadForm(), "code_form": code_form,
+                       "refusal": too_large_message()},
                       status=413)
     verdict = None
     if request.method == "POST":
@@ -27,4 +40,5 @@ def verify_upload(request):
             verdict = verification.verify_pdf(form.cleaned_data["document"])
     else:
         form = VerificationUploadForm()
-    return render(request, "documents/verify_upload.html", {"form": form, "verdict": verdict})
+    return render(request, "documents/verify_upload.html",
+                  {"form": form, "code_form": code_form, "verdict": verdict})

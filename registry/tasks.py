@@ -25,3 +25,19 @@ def send_extract_reminders() -> None:
     """Daily: remind owners of the criminal-record extracts due after registration (the
     service is idempotent: each reminder goes once)."""
     services.send_extract_reminders()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=3,
+)
+def export_open_data() -> str:
+    """Daily (beat): write the register's open-data export and prune the old ones. A rerun
+    writes a new export beside the first (the older ones are pruned): safe to repeat."""
+    from .public import opendata
+
+    return opendata.write_export().export_id

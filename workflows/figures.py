@@ -104,7 +104,7 @@ def desk_figures(desks, *, days: int = 30, now: datetime | None = None) -> list[
         .values("desk")
         .annotate(backlog=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))
     }
-    decided_counts = _grouped(
+    decided_counts = grouped(
         _decided(desks, since=since, now=now), ("desk",),
         decided=Count("pk"), breaches=Count("pk", filter=Q(decided_at__gt=F("due_at"))))
     figures = []
@@ -130,7 +130,7 @@ def step_figures(desks, *, days: int = 30, now: datetime | None = None) -> list[
     now = now or timezone.now()
     decided = _decided(desks, since=now - timedelta(days=days), now=now)
     by_desk = {desk.pk: desk for desk in desks}
-    rows = _grouped(decided, ("desk", "step_id"), title=Max("title"), decided=Count("pk"),
+    rows = grouped(decided, ("desk", "step_id"), title=Max("title"), decided=Count("pk"),
                     late=Count("pk", filter=Q(decided_at__gt=F("due_at"))))
     figures = [
         StepFigures(desk=by_desk[desk_id], step_id=step_id, title=row["title"],
@@ -187,7 +187,7 @@ def dashboard(desks, *, days: int = 30, every_desk: bool = False,
     return cache.get_or_set(key, compute, seconds)
 
 
-def _grouped(tasks, keys: tuple[str, ...], /, **aggregates) -> dict[tuple, dict]:
+def grouped(tasks, keys: tuple[str, ...], /, **aggregates) -> dict[tuple, dict]:
     """`aggregates` of the decided `tasks` grouped by `keys`, with the median and p90 of
     their time in desk: one query on PostgreSQL (percentile_cont beside the counts, one
     scan); on SQLite, which has no percentile_cont, the times are read and interpolated in

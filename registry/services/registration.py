@@ -27,9 +27,9 @@ from workflows import services as engine
 
 from ..identifiers import allocate_rccm_number
 from ..legal_forms import RULES
-from ..signals import company_registered
 from ..models import Application, ApplicationState, Company, PublicEvent, PublicEventKind
 from ..selectors import documents_of_company
+from ..signals import company_registered
 from .common import FilingError, locked, tell_owner, transition
 
 IDENTIFIER_FIELDS = ("nif", "employer_number")
@@ -260,16 +260,23 @@ def revocation_reason_text(code: str) -> str:
 @audit.atomic
 def revoke_certificate(*, company: Company, reason: str, actor,
                        public_reason: str | None = None) -> Company:
-    """Revoke the company's certificate (documents keeps the record) and tell the owner.
+    """Revoke the company's certificate (documents keeps the record), publish it in the
+    company's public history and tell the owner.
 
-    `public_reason` is what the public verification shows; left out, the reason is.
+    `public_reason` is what the public verification shows; left out, the reason is. The
+    public history shows `public_reason` only, never the reason.
     """
     company = Company.objects.select_for_update(of=("self",)).select_related(
         "certificate", "application__owner").get(pk=company.pk)
     if company.certificate is None:
         raise FilingError(_("Cette entreprise n'a pas de certificat à révoquer."))
-    revoke(document=company.certificate, reason=reason, actor=actor,
-           public_reason=public_reason)
+    certificate = revoke(document=company.certificate, reason=reason, actor=actor,
+                         public_reason=public_reason)
+    # The public history says what the public verification says: the wording chosen for
+    # publication, never the registry's own reason (and nothing when none was chosen).
+    PublicEvent.objects.create(company=company, kind=PublicEventKind.CERTIFICATE_REVOKED,
+                               occurred_at=certificate.revoked_at,
+                               summary=(public_reason or "").strip())
     notify(
         event="certificate_revoked",
         user=company.application.owner,

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .world import ROLES, World, snapshot
 
-REFUSED = {"login", "mfa", "adminlogin", "403", "404", "405", "302!"}
+REFUSED = {"login", "mfa", "adminlogin", "401", "403", "404", "405", "302!"}
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,26 @@ TARGETS: dict[str, Target] = {
     "closings": Target("payments:closings"),
     "closing_csv": Target("payments:closing_csv", lambda w: {"closing_id": w.closing_id}),
     "closing_pdf": Target("payments:closing_pdf", lambda w: {"closing_id": w.closing_id}),
+    "public:search": Target("public:search", query="?q=mono"),
+    "public:company[B]": Target("public:company", lambda w: {
+        "rccm_number": w.registered.company.rccm_number}),
+    "guide:index": Target("guide:index"),
+    "guide:detail[SARL]": Target("guide:detail", lambda w: {"legal_form": "SARL"}),
+    "guide:open_data": Target("guide:open_data"),
+    "guide:open_data_download[none yet]": Target("guide:open_data_download",
+                                                 lambda w: {"name": "manifest.json"}),
+    "guide:statistics": Target("guide:statistics"),
+    # The partner API authenticates by token only: a browser session is no credential.
+    "api:schema": Target("partners:schema"),
+    "api:companies": Target("partners:companies"),
+    "api:company[B]": Target("partners:company", lambda w: {
+        "rccm": w.registered.company.rccm_number}),
+    "api:registrations": Target("partners:registrations"),
+    "api:desk_filings": Target("partners:desk_filings"),
+    "api:filing_nif[A]": Target("partners:filing_nif", lambda w: {
+        "reference": w.filing.reference}, data=lambda w: {"nif": "1000428517"}),
+    "api:filing_employer_number[A]": Target("partners:filing_employer_number", lambda w: {
+        "reference": w.filing.reference}, data=lambda w: {"employer_number": "123456"}),
     "my_data": Target("privacy:my_data"),
     "my_data:download": Target("privacy:download"),
     "my_data:correction": Target("privacy:correction"),
@@ -293,6 +313,29 @@ GET  member_second_factor[greffe clerk]    in  403  403  403  403  403  200  403
 POST member_second_factor[greffe clerk]    in  403  403  403  403  403  302  403  403  403  mfa  403
 GET  my_absence                           405  405  405  405  405  405  405  405  405  405  405  405
 POST my_absence                            in  403  403  302  302  302  302  302  302  403  mfa  403
+GET  public:search                        200  200  200  200  200  200  200  200  200  200  200  200
+GET  public:company[B]                    200  200  200  200  200  200  200  200  200  200  200  200
+GET  guide:index                          200  200  200  200  200  200  200  200  200  200  200  200
+GET  guide:detail[SARL]                   200  200  200  200  200  200  200  200  200  200  200  200
+GET  guide:open_data                      200  200  200  200  200  200  200  200  200  200  200  200
+GET  guide:statistics                     200  200  200  200  200  200  200  200  200  200  200  200
+GET  api:schema                           200  200  200  200  200  200  200  200  200  200  200  200
+GET  guide:open_data_download[none yet]   404  404  404  404  404  404  404  404  404  404  404  404
+POST public:search                        405  405  405  405  405  405  405  405  405  405  405  405
+POST guide:index                          405  405  405  405  405  405  405  405  405  405  405  405
+POST api:schema                           405  405  405  405  405  405  405  405  405  405  405  405
+GET  api:companies                        401  401  401  401  401  401  401  401  401  401  401  401
+POST api:companies                        401  401  401  401  401  401  401  401  401  401  401  401
+GET  api:company[B]                       401  401  401  401  401  401  401  401  401  401  401  401
+POST api:company[B]                       401  401  401  401  401  401  401  401  401  401  401  401
+GET  api:registrations                    401  401  401  401  401  401  401  401  401  401  401  401
+POST api:registrations                    401  401  401  401  401  401  401  401  401  401  401  401
+GET  api:desk_filings                     401  401  401  401  401  401  401  401  401  401  401  401
+POST api:desk_filings                     401  401  401  401  401  401  401  401  401  401  401  401
+GET  api:filing_nif[A]                    401  401  401  401  401  401  401  401  401  401  401  401
+POST api:filing_nif[A]                    401  401  401  401  401  401  401  401  401  401  401  401
+GET  api:filing_employer_number[A]        401  401  401  401  401  401  401  401  401  401  401  401
+POST api:filing_employer_number[A]        401  401  401  401  401  401  401  401  401  401  401  401
 GET  my_data                               in  200  200  200  200  200  200  200  200  200  200  200
 GET  my_data:download                      in  405  405  405  405  405  405  405  405  405  405  405
 POST my_data:download                      in  200  200  200  200  200  200  200  200  200  200  200

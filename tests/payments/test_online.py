@@ -140,6 +140,7 @@ def test_fedapay_happy_path_through_the_payers_page(payer, signed, fedapay):
     sent = [m for m in mail.outbox if payment.invoice.number in m.subject]
     assert len(sent) == 1
     (name, content, mimetype), = sent[0].attachments
+    assert name == f"recu-{payment.invoice.number}.pdf"
     assert mimetype == "application/pdf" and content.startswith(b"%PDF")
 
 
