@@ -85,11 +85,41 @@ def applications_for_staff(user) -> QuerySet[Application]:
 
 
 def documents_of_company(company: Company) -> list[IssuedDocument]:
-    """The documents issued about the company: its certificate and its RCCM extracts."""
-    query = Q(kind=DocumentKind.RCCM_EXTRACT, public_facts__rccm_number=company.rccm_number)
+    """The documents issued about the company: its certificates (the current one and those
+    it replaced) and its RCCM extracts."""
+    query = Q(kind__in=(DocumentKind.RCCM_EXTRACT, DocumentKind.CERTIFICATE),
+              public_facts__rccm_number=company.rccm_number)
     if company.certificate_id:
         query |= Q(pk=company.certificate_id)
     return list(IssuedDocument.objects.filter(query).order_by("-issued_at", "-pk"))
+
+
+@dataclass(frozen=True)
+class CertificateProgress:
+    """Where the company's certificate is: issued, or being prepared in the background
+    (queued, sent to a worker, or failed and waiting for an operator)."""
+
+    state: str  # "issued", "queued", "failed", "unknown"
+    since: datetime | None = None
+    error: str = ""
+
+
+def certificate_progress(company: Company) -> CertificateProgress:
+    if company.certificate_id:
+        return CertificateProgress("issued", company.certificate.issued_at)
+    from outbox.models import Message, MessageState
+
+    from .tasks import issue_certificate
+
+    message = (Message.objects.filter(task_name=issue_certificate.name,
+                                      args=[company.application_id])
+               .order_by("-created_at").first())
+    if message is None:
+        return CertificateProgress("unknown")
+    if message.state == MessageState.FAILED:
+        return CertificateProgress("failed", message.finished_at or message.created_at,
+                                   message.error[:300])
+    return CertificateProgress("queued", message.created_at)
 
 
 # --- registrations per legal form and per region (the dashboards' register facts) -----------

@@ -33,4 +33,6 @@ urlpatterns = [
     path("<str:reference>/registre/", views.company_register, name="company_register"),
     path("<str:reference>/registre/<int:document_id>/revoquer/", views.revoke_document,
          name="revoke_document"),
+    path("<str:reference>/registre/reemettre/", views.reissue_certificate,
+         name="reissue_certificate"),
 ]

@@ -463,7 +463,35 @@ def company_register(request, reference: str):
     return render(request, "registry/company_register.html", {
         "company": company,
         "documents": selectors.documents_of_company(company),
+        "progress": selectors.certificate_progress(company),
+        "reissue_reasons": [(code, label) for code, label in services.REISSUE_REASONS.items()],
     })
+
+
+@require_POST
+@desk_member_required
+def reissue_certificate(request, reference: str):
+    """The registrar issues the certificate again from the register as it now is (after a
+    correction): a first POST asks for confirmation, the second (confirm=1) does it."""
+    _require_registrar(request)
+    company = _registered_company(reference)
+    reason_code = request.POST.get("reason", "")
+    if reason_code not in services.REISSUE_REASONS:
+        messages.error(request, _("Choisissez le motif de la réémission."))
+        return redirect("registry:company_register", reference=reference)
+    if request.POST.get("confirm") != "1":
+        return render(request, "registry/reissue_confirm.html", {
+            "company": company, "reason_code": reason_code,
+            "reason": services.REISSUE_REASONS[reason_code]})
+    try:
+        services.reissue_certificate(company=company, reason_code=reason_code,
+                                     actor=request.user)
+    except services.FilingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Le certificat en vigueur est révoqué comme remplacé ; "
+                                    "le nouveau certificat est en préparation."))
+    return redirect("registry:company_register", reference=reference)
 
 
 @desk_member_required

@@ -22,6 +22,7 @@ from .drafting import (
 )
 from .registration import (
     IDENTIFIER_FIELDS,
+    REISSUE_REASONS,
     REVOCATION_REASONS,
     IdentifierTaken,
     assign_rccm_number,
@@ -31,6 +32,7 @@ from .registration import (
     record_identifier,
     register_company,
     register_entry,
+    reissue_certificate,
     revoke_certificate,
     revoke_company_document,
 )
@@ -46,6 +48,7 @@ from .submission import (
 
 __all__ = [
     "IDENTIFIER_FIELDS",
+    "REISSUE_REASONS",
     "REVOCATION_REASONS",
     "FilingError",
     "IdentifierTaken",
@@ -63,6 +66,7 @@ __all__ = [
     "record_identifier",
     "register_company",
     "register_entry",
+    "reissue_certificate",
     "reject",
     "remove_party",
     "reopened_sections",

@@ -203,9 +203,11 @@ def issue_certificate(*, application_id: int) -> Company:
                                    "sealed; the task runs again with the new facts.")
             company.certificate = keep_document(sealed)
             company.save(update_fields=["certificate"])
-            transition(application, "register", actor=None)
+            if application.state == ApplicationState.APPROVED:  # the first certificate
+                transition(application, "register", actor=None)
             tell_owner(application, "company_registered", rccm_number=company.rccm_number,
-                       verification_code=company.certificate.grouped_code)
+                       verification_code=company.certificate.grouped_code,
+                       occurrence=f"certificate:{company.certificate.pk}")
     except BaseException:
         discard_document(sealed)  # rolled back: its rows are gone, so are its bytes
         raise
@@ -285,6 +287,44 @@ def revoke_certificate(*, company: Company, reason: str, actor,
         context={"company_name": company.name, "rccm_number": company.rccm_number,
                  "reason": reason},
     )
+    return company
+
+
+# Why a registrar issues a company's certificate again, in place of the one it holds.
+REISSUE_REASONS = {
+    "register_corrected": gettext_lazy("Correction du registre (erreur matérielle rectifiée)"),
+    "certificate_damaged": gettext_lazy("Certificat illisible ou altéré"),
+}
+
+
+@audit.atomic
+def reissue_certificate(*, company: Company, reason_code: str, actor) -> Company:
+    """Replace the company's certificate by a new one drawn from the register as it is now
+    (after a correction of the register): the current one is revoked as replaced, and the
+    new one is issued in the background like the first. Audited; published in the company's
+    public history."""
+    if reason_code not in REISSUE_REASONS:
+        raise FilingError(_("Choisissez le motif de la réémission."))
+    company = Company.objects.select_for_update(of=("self",)).select_related(
+        "certificate", "application").get(pk=company.pk)
+    if company.certificate is None:
+        raise FilingError(_("Le certificat de cette entreprise est déjà en préparation : "
+                            "attendez qu'il soit émis."))
+    with translation.override("fr"):
+        reason = str(REISSUE_REASONS[reason_code])
+        public_reason = _("Remplacé par un certificat réémis le %(date)s.") % {
+            "date": timezone.localdate().strftime("%d/%m/%Y")}
+    replaced = company.certificate
+    revoke(document=replaced, reason=reason, actor=actor, public_reason=public_reason)
+    PublicEvent.objects.create(company=company, kind=PublicEventKind.CERTIFICATE_REVOKED,
+                               summary=public_reason)
+    company.certificate = None
+    company.save(update_fields=["certificate"])
+    audit.record(obj=company, action="reissue_certificate", actor=actor,
+                 comment=f"{reason} ({replaced.verification_code})")
+    from ..tasks import issue_certificate
+
+    outbox.enqueue(issue_certificate, company.application_id)
     return company
 
 

@@ -98,6 +98,9 @@ TARGETS: dict[str, Target] = {
         lambda w: {"reference": w.registered.reference,
                    "document_id": w.registered.company.certificate_id},
         data=lambda w: {"reason": "struck_off", "public_reason": "", "confirm": "1"}),
+    "reissue_certificate[B]": Target(
+        "registry:reissue_certificate", lambda w: {"reference": w.registered.reference},
+        data=lambda w: {"reason": "register_corrected"}),
     "staff_document[A]": Target("registry:staff_document", lambda w: {
         "reference": w.filing.reference, "document_id": w.document_id}),
     "staff_document[C]": Target("registry:staff_document", lambda w: {
@@ -277,6 +280,8 @@ POST registration_statistics              405  405  405  405  405  405  405  405
 GET  company_register[B]                   in  403  403  403  403  403  403  200  403  403  mfa  403
 GET  revoke_document[B:certificate]        in  403  403  403  403  403  403  200  403  403  mfa  403
 POST revoke_document[B:certificate]        in  403  403  403  403  403  403  302  403  403  mfa  403
+GET  reissue_certificate[B]               405  405  405  405  405  405  405  405  405  405  405  405
+POST reissue_certificate[B]                in  403  403  403  403  403  403  200  403  403  mfa  403
 GET  staff_document[A]                     in  403  403  200  200  404  200  404  404  403  mfa  403
 GET  staff_document[C]                     in  403  403  200  200  200  200  200  404  403  mfa  403
 GET  staff_document[A, C's id]             in  403  403  404  404  404  404  404  404  403  mfa  403
