@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.relay_outbox",
         "schedule": OUTBOX_RELAY_SECONDS,
     },
+    # Before the dashboards' cached figures (DASHBOARD_CACHE_SECONDS, 300 s) expire.
+    "refresh-dashboards": {
+        "task": "workflows.tasks.refresh_dashboards",
+        "schedule": float(os.environ.get("DASHBOARD_REFRESH_SECONDS", "240")),
+    },
     "escalate-overdue-tasks": {
         "task": "workflows.tasks.scan_overdue_tasks",
         "schedule": float(os.environ.get("SLA_SCAN_SECONDS", "300")),

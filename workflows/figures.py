@@ -29,7 +29,7 @@ from django.db.models.functions import TruncDate
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .models import OPEN_STATES, Case, CaseState, Desk, Task, TaskState
+from .models import OPEN_STATES, Case, CaseState, Desk, DeskMembership, Task, TaskState
 
 DECIDED_STATES = (TaskState.APPROVED, TaskState.RETURNED, TaskState.REJECTED)
 # Figures over a million filings take a while to compute: a dashboard shows them as they
@@ -165,26 +165,58 @@ def throughput(desks, *, days: int = 30, now: datetime | None = None,
             for day in (first + timedelta(days=offset) for offset in range(days))]
 
 
-def dashboard(desks, *, days: int = 30, every_desk: bool = False,
+DASHBOARD_DAYS = 30
+
+
+def _compute(desks: list, *, days: int, every_desk: bool, now: datetime | None) -> Dashboard:
+    moment = now or timezone.now()
+    return Dashboard(
+        days=days, computed_at=moment,
+        desks=desk_figures(desks, days=days, now=moment),
+        steps=step_figures(desks, days=days, now=moment),
+        throughput=throughput(desks, days=days, now=moment, every_desk=every_desk))
+
+
+def _cache_key(desks: list, *, days: int, every_desk: bool) -> str:
+    return "workflows:dashboard:{}:{}:{}".format(
+        days, int(every_desk), ",".join(str(desk.pk) for desk in desks))
+
+
+def _cache_seconds() -> int:
+    return getattr(settings, "DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
+
+
+def dashboard(desks, *, days: int = DASHBOARD_DAYS, every_desk: bool = False,
               now: datetime | None = None) -> Dashboard:
     """Every figure of the dashboard for `desks`, cached CACHE_SECONDS (when `now` is not
-    given): the same desks see the same figures for that long."""
+    given): the same desks see the same figures for that long. Beat keeps the cache warm
+    (refresh_dashboards), so nobody waits for the computation."""
     desks = list(desks)
-    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", CACHE_SECONDS)
-
-    def compute() -> Dashboard:
-        moment = now or timezone.now()
-        return Dashboard(
-            days=days, computed_at=moment,
-            desks=desk_figures(desks, days=days, now=moment),
-            steps=step_figures(desks, days=days, now=moment),
-            throughput=throughput(desks, days=days, now=moment, every_desk=every_desk))
-
+    seconds = _cache_seconds()
     if now is not None or not seconds:
-        return compute()
-    key = "workflows:dashboard:{}:{}:{}".format(
-        days, int(every_desk), ",".join(str(desk.pk) for desk in desks))
-    return cache.get_or_set(key, compute, seconds)
+        return _compute(desks, days=days, every_desk=every_desk, now=now)
+    return cache.get_or_set(
+        _cache_key(desks, days=days, every_desk=every_desk),
+        lambda: _compute(desks, days=days, every_desk=every_desk, now=None), seconds)
+
+
+def refresh_dashboards(*, days: int = DASHBOARD_DAYS) -> int:
+    """Compute and cache every dashboard staff can open: each set of desks the members
+    have (in the order desks_of() gives them, so the keys are the views'), and every desk
+    for the managers. Returns how many were computed."""
+    seconds = _cache_seconds()
+    if not seconds:
+        return 0
+    desk_sets: dict[int, set[int]] = {}
+    for user_id, desk_id in DeskMembership.objects.values_list("user_id", "desk_id"):
+        desk_sets.setdefault(user_id, set()).add(desk_id)
+    boards = [(list(Desk.objects.filter(pk__in=desk_ids)), False)
+              for desk_ids in {frozenset(ids) for ids in desk_sets.values()}]
+    boards.append((list(Desk.objects.all()), True))
+    for desks, every_desk in boards:
+        cache.set(_cache_key(desks, days=days, every_desk=every_desk),
+                  _compute(desks, days=days, every_desk=every_desk, now=None), seconds)
+    return len(boards)
 
 
 def grouped(tasks, keys: tuple[str, ...], /, **aggregates) -> dict[tuple, dict]:

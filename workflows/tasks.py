@@ -35,3 +35,11 @@ def run_automatic_step(task_id: int) -> None:
 def scan_overdue_tasks() -> int:
     """Periodic (celery beat): escalate tasks past their deadline, each exactly once."""
     return len(services.escalate_overdue())
+
+
+@shared_task(acks_late=True)
+def refresh_dashboards() -> int:
+    """Periodic (celery beat): compute every dashboard before its cached copy expires."""
+    from . import figures
+
+    return figures.refresh_dashboards()

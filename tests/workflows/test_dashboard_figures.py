@@ -272,3 +272,20 @@ def test_someone_neither_manager_nor_desk_member_is_refused(client, entrepreneur
 
 def test_the_managers_group_exists_after_migrate(db):
     assert Group.objects.filter(name=MANAGERS_GROUP).exists()
+
+
+def test_beat_keeps_every_dashboard_warm_so_no_request_computes_it(client, clerks, manager,
+                                                                   monkeypatch):
+    known_data(_local_midnight())
+    # One board per distinct set of desks the members have, and every desk for managers.
+    assert figures.refresh_dashboards() == len(clerks) + 1
+
+    def computed(*args, **kwargs):
+        raise AssertionError("a request computed the figures")
+
+    monkeypatch.setattr(figures, "_compute", computed)
+    for user in (clerks["guichet"], clerks["greffe"], manager):
+        client.force_login(user)
+        assert client.get(reverse("workflows:dashboard")).status_code == 200
+        assert client.get(reverse("workflows:dashboard_csv",
+                                  args=["guichets"])).status_code == 200

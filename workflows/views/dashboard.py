@@ -12,7 +12,7 @@ from .. import charts, figures
 from ..access import dashboard_desks, is_manager, manager_or_member_required
 from ..templatetags.workflow_tags import duration
 
-DAYS = 30
+DAYS = figures.DASHBOARD_DAYS
 
 
 def _figures(request, *, manager: bool) -> figures.Dashboard:
