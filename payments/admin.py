@@ -18,6 +18,12 @@ class FeeScheduleAdmin(admin.ModelAdmin):
         # A line that billed an invoice explains its amount: it stays.
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once it billed an invoice, a line is history: a new decree is a new line.
+        if obj is not None and Invoice.objects.filter(fee=obj).exists():
+            return ("service", "legal_form", "amount", "effective_from")
+        return ()
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:

@@ -8,6 +8,7 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Paiements")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the system checks)
         from .fees import load_initial_schedule
 
         post_migrate.connect(load_initial_schedule, sender=self,

@@ -11,12 +11,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
 
 CURRENCY = "XOF"
+MAX_AMOUNT = 999_999_999
 
 
 class Service(models.TextChoices):
@@ -32,7 +34,9 @@ class FeeSchedule(models.Model):
 
     service = models.CharField(_("prestation"), max_length=40, choices=Service.choices)
     legal_form = models.CharField(_("forme juridique"), max_length=8)
-    amount = models.PositiveIntegerField(_("montant (FCFA)"))
+    # A receipt writes the amount in words, up to 999,999,999 (documents.words).
+    amount = models.PositiveIntegerField(_("montant (FCFA)"),
+                                         validators=[MaxValueValidator(MAX_AMOUNT)])
     effective_from = models.DateField(_("en vigueur à partir du"))
     legal_basis = models.CharField(_("texte de référence"), max_length=200, blank=True)
 
@@ -231,13 +235,18 @@ class Payment(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @transition(field=state, source=PaymentState.PENDING, target=PaymentState.SUCCEEDED)
+    @transition(field=state, source=[PaymentState.PENDING, *FINAL_FAILURES],
+                target=PaymentState.SUCCEEDED)
     def succeed(self, *, provider_reference: str = "", means: str = "") -> None:
+        """Confirmed by the provider; also after we had given it up (a late approval: the
+        money was taken)."""
+        self.failure_reason = ""
         self.settled_at = timezone.now()
         self.provider_reference = (provider_reference or self.provider_reference)[:80]
         self.method = (means or self.method)[:40]
 
-    @transition(field=state, source=PaymentState.PENDING, target=PaymentState.DUPLICATE)
+    @transition(field=state, source=[PaymentState.PENDING, *FINAL_FAILURES],
+                target=PaymentState.DUPLICATE)
     def succeed_twice(self, *, provider_reference: str = "", means: str = "") -> None:
         self.settled_at = timezone.now()
         self.provider_reference = (provider_reference or self.provider_reference)[:80]

@@ -1,9 +1,10 @@
 """Payments' writes: billing, online payments and their notifications, the counter,
 waivers, reconciliation, receipts and the cashier's day.
 
-Row locks are taken cashier (the counter's till), then invoice, then payment. No lock is
-held across a provider's HTTP call: a payment is recorded (committed) before the provider
-is asked, and the answer is
+Row locks are taken cashier (the counter's till), then invoice, then payment; a subject
+(a filing, its case) after its invoice (see lock_invoice_of). No lock is held across a
+provider's HTTP call: a payment is recorded (committed) before the provider is asked, and
+the answer is
 applied in a new transaction that checks the state again, so a repeated, late or
 concurrent answer changes nothing it should not.
 """
@@ -14,6 +15,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,6 +35,7 @@ from workflows import audit
 from .fees import FeeNotSet, fee_line
 from .models import (
     CURRENCY,
+    FINAL_FAILURES,
     Channel,
     CounterClosing,
     CounterMethod,
@@ -46,7 +49,7 @@ from .models import (
 )
 from .providers import get_provider
 from .providers.base import (
-    InvalidNotification,
+    IgnoredNotification,
     Notification,
     Outcome,
     PaymentRequest,
@@ -66,6 +69,8 @@ _FAILURES = {
 
 
 PENDING_OUTCOME = "unchanged: pending"
+# A payment opened this recently and still pending is shown again rather than duplicated.
+REUSE_PENDING_FOR = timedelta(minutes=15)
 
 
 class PaymentError(Exception):
@@ -162,6 +167,14 @@ def start_online_payment(*, invoice_id: int, user, channel: str, phone_number: s
         invoice = _locked_invoice(invoice_id)
         if invoice.state != InvoiceState.OPEN:
             raise PaymentError(_("Cette facture est déjà réglée ou annulée."))
+        # A second click while the first payment is still open at the provider: the same
+        # payment, never a second request (a second USSD push, a second debit).
+        recent = (invoice.payments.filter(
+            state=PaymentState.PENDING, channel=channel, method=network,
+            created_at__gte=timezone.now() - REUSE_PENDING_FOR)
+            .exclude(provider_reference="").order_by("-created_at").first())
+        if recent is not None:
+            return recent
         payment = Payment.objects.create(
             reference=_new_reference(), invoice=invoice, channel=channel, method=network,
             amount=invoice.amount, phone_number=phone_number, initiated_by=user,
@@ -190,9 +203,21 @@ def start_online_payment(*, invoice_id: int, user, channel: str, phone_number: s
                              "réessayez dans quelques minutes ou payez au guichet.")) from error
     Payment.objects.filter(pk=payment.pk).update(
         provider_reference=checkout.provider_reference[:80],
-        redirect_url=checkout.redirect_url[:500])
+        redirect_url=_safe_payer_url(channel, checkout.redirect_url))
     payment.refresh_from_db()
     return payment
+
+
+def _safe_payer_url(channel: str, url: str) -> str:
+    """The provider's page, only if it is https or on the configured provider's own host
+    (the local simulators): it becomes a link on our pages."""
+    parts = urlsplit(url)
+    configured = urlsplit(settings.PAYMENT_PROVIDERS[channel].get("BASE_URL", ""))
+    if len(url) <= 500 and (parts.scheme == "https" or (
+            parts.scheme == "http" and parts.netloc == configured.netloc)):
+        return url
+    log.warning("payment page of %s refused: %r", channel, url[:200])
+    return ""
 
 
 def apply_status(*, payment_id: int, status: ProviderStatus, actor=None,
@@ -206,7 +231,10 @@ def apply_status(*, payment_id: int, status: ProviderStatus, actor=None,
         invoice_id = Payment.objects.values_list("invoice_id", flat=True).get(pk=payment_id)
         invoice = _locked_invoice(invoice_id)
         payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if payment.state != PaymentState.PENDING:
+        late_success = (payment.state in FINAL_FAILURES
+                        and status.outcome == Outcome.SUCCEEDED)
+        if payment.state != PaymentState.PENDING and not late_success:
+            # A repeat, or a late "pending" or failure after the outcome: nothing moves.
             return f"unchanged: already {payment.state}"
         if status.outcome == Outcome.PENDING:
             return PENDING_OUTCOME
@@ -215,12 +243,17 @@ def apply_status(*, payment_id: int, status: ProviderStatus, actor=None,
                         state=_FAILURES[status.outcome], reason=status.outcome.value)
             return f"payment {payment.state}"
         if status.amount != payment.amount or (status.currency or CURRENCY) != CURRENCY:
+            # Not believed, and not asked about again: a person looks at it (the admin
+            # lists failed payments with their reason).
             log.warning("payment %s: provider says %s %s, we expect %s %s (%s)",
                         payment.reference, status.amount, status.currency, payment.amount,
                         CURRENCY, source)
-            audit.record(obj=payment, action="amount_mismatch", from_state=payment.state,
-                         to_state=payment.state, actor=actor,
-                         comment=f"{status.amount} {status.currency} ({source})")
+            if payment.state == PaymentState.PENDING:
+                _transition(payment, "fail", actor=actor,
+                            comment=f"{status.amount} {status.currency} ({source})",
+                            state=PaymentState.FAILED,
+                            reason=f"montant annoncé {status.amount} {status.currency} : "
+                                   f"à vérifier")
             return "refused: amount or currency differs"
         if invoice.state != InvoiceState.OPEN:
             # Paid twice (two attempts, or cash then mobile money), or paid after the
@@ -242,20 +275,24 @@ def refresh_payment(*, payment_id: int) -> Payment:
     """
     payment = Payment.objects.get(pk=payment_id)
     if payment.state == PaymentState.PENDING and payment.is_online:
+        abandoned = payment.created_at < timezone.now() - timedelta(
+            hours=settings.PAYMENTS_ABANDON_AFTER_HOURS)
         try:
             status = get_provider(payment.channel).status(
                 reference=payment.reference, provider_reference=payment.provider_reference)
         except ProviderError as error:
             log.info("payment %s: status not available: %s", payment.reference, error)
-            abandoned = timedelta(hours=settings.PAYMENTS_ABANDON_AFTER_HOURS)
-            if payment.created_at < timezone.now() - abandoned:
-                apply_status(payment_id=payment.pk, source=f"abandoned: {error}"[:200],
-                             status=ProviderStatus(reference=payment.reference,
-                                                   outcome=Outcome.EXPIRED))
-                payment.refresh_from_db()
+            status, source = None, f"abandoned: {error}"
         else:
-            apply_status(payment_id=payment.pk, status=status, source="status")
-            payment.refresh_from_db()
+            source = "status"
+        if status is None or (abandoned and status.outcome == Outcome.PENDING):
+            if not abandoned:
+                return payment
+            # Given up on our side (a late approval still counts: see apply_status).
+            status = ProviderStatus(reference=payment.reference, outcome=Outcome.EXPIRED)
+            source = source if source != "status" else "abandoned: still pending"
+        apply_status(payment_id=payment.pk, status=status, source=source[:200])
+        payment.refresh_from_db()
     return payment
 
 
@@ -270,7 +307,7 @@ def receive_notification(*, channel: str, body: bytes, headers: dict[str, str]) 
     payment = Payment.objects.filter(channel=channel,
                                      reference=notification.reference).first()
     if payment is None:
-        raise InvalidNotification(f"unknown payment {notification.reference!r}")
+        raise IgnoredNotification(f"not one of our payments: {notification.reference!r}")
     claimed = notification.status
     if notification.trusted and claimed.outcome == Outcome.SUCCEEDED and (
             claimed.amount != payment.amount or (claimed.currency or CURRENCY) != CURRENCY):
@@ -450,6 +487,17 @@ def waive_invoice(*, invoice_id: int, actor, reason: str) -> Invoice:
                      to_state=invoice.state, actor=actor, comment=reason)
         invoice_settled.send(sender=Invoice, invoice=invoice, actor=actor)
     return invoice
+
+
+@audit.requires_transaction
+def lock_invoice_of(subject) -> Invoice | None:
+    """Lock the subject's live invoice, first: a settlement locks the invoice before the
+    subject (start of its case), so whoever also locks the subject takes the invoice
+    before it, never after (no deadlock)."""
+    return (Invoice.objects.select_for_update()
+            .filter(subject_type=ContentType.objects.get_for_model(subject),
+                    subject_id=subject.pk)
+            .exclude(state=InvoiceState.CANCELLED).first())
 
 
 @audit.requires_transaction

@@ -18,8 +18,8 @@ from .models import StaffAccess
 # A filing in these states is on, or about to be on, the register: nothing of it is erased.
 REGISTER_STATES = (ApplicationState.APPROVED, ApplicationState.REGISTERED)
 # A filing in these states is being worked on by the desks.
-IN_PROGRESS_STATES = (ApplicationState.IN_REVIEW, ApplicationState.CORRECTION_REQUESTED,
-                      ApplicationState.APPROVED)
+IN_PROGRESS_STATES = (ApplicationState.PENDING_PAYMENT, ApplicationState.IN_REVIEW,
+                      ApplicationState.CORRECTION_REQUESTED, ApplicationState.APPROVED)
 
 
 def application_type() -> ContentType:

@@ -36,10 +36,11 @@ DEFAULT_SIMILARITY_THRESHOLD = 0.75
 # decision (distinctive words, typos) is taken on the candidates it returns.
 RETRIEVAL_MARGIN = 0.2
 DEFAULT_RESERVED_WORDS_FILE = Path(__file__).resolve().parent / "data" / "reserved_words.yaml"
-# Filings that hold their name until decided. The partial index on pending filings
-# (migration 0002_name_trigram_indexes) lists the same states: change both together.
-PENDING_STATES = (ApplicationState.IN_REVIEW, ApplicationState.CORRECTION_REQUESTED,
-                  ApplicationState.APPROVED)
+# Filings that hold their name until decided, from their signature (waiting for the fee
+# too: first signed, first served). The partial index on pending filings (migrations 0002
+# and 0010) lists the same states: change both together.
+PENDING_STATES = (ApplicationState.PENDING_PAYMENT, ApplicationState.IN_REVIEW,
+                  ApplicationState.CORRECTION_REQUESTED, ApplicationState.APPROVED)
 MATCHES_SHOWN = 5
 
 
@@ -286,8 +287,10 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
                 .annotate(score=TrigramSimilarity("normalized_name", wanted))
                 .order_by("-score", "normalized_name")
                 .values_list(name_field, "normalized_name", "score", reference_field))
+        # More candidates than shown: the decision below (distinctive words, typos) may
+        # drop the best-scored ones, and a real conflict must not be left out by the cut.
         return [(row_name, normalized, score, source, reference)
-                for row_name, normalized, score, reference in rows[:limit]]
+                for row_name, normalized, score, reference in rows[:max(limit * 10, 50)]]
 
     # `%` (the operator the GIN index serves) compares with this setting, for this
     # transaction only.

@@ -205,8 +205,16 @@ def refresh_dashboards(*, days: int = DASHBOARD_DAYS) -> int:
     have (in the order desks_of() gives them, so the keys are the views'), and every desk
     for the managers. Returns how many were computed."""
     seconds = _cache_seconds()
-    if not seconds:
+    # One run at a time: a run slower than beat's interval is not joined by another.
+    if not seconds or not cache.add("workflows:refresh-dashboards", True, seconds):
         return 0
+    try:
+        return _refresh(days=days, seconds=seconds)
+    finally:
+        cache.delete("workflows:refresh-dashboards")
+
+
+def _refresh(*, days: int, seconds: int) -> int:
     desk_sets: dict[int, set[int]] = {}
     for user_id, desk_id in DeskMembership.objects.values_list("user_id", "desk_id"):
         desk_sets.setdefault(user_id, set()).add(desk_id)

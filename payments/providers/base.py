@@ -19,6 +19,11 @@ class InvalidNotification(Exception):
     """A notification (webhook, callback) that is malformed or whose signature is wrong."""
 
 
+class IgnoredNotification(Exception):
+    """A genuine notification about nothing we track (another kind of event, a payment
+    that is not ours): acknowledged, so the provider stops sending it, and logged."""
+
+
 class Outcome(enum.StrEnum):
     """A payment's state as the provider sees it, in our words."""
 

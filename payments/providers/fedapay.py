@@ -18,6 +18,7 @@ from urllib.parse import quote
 from . import local_phone_number, request_json
 from .base import (
     Checkout,
+    IgnoredNotification,
     InvalidNotification,
     Notification,
     Outcome,
@@ -118,7 +119,7 @@ class FedaPayProvider:
         name, event_id = event.get("name"), event.get("id")
         # Customer and payout events share the endpoint; only transactions concern a payment.
         if not isinstance(name, str) or not name.startswith("transaction."):
-            raise InvalidNotification(f"FedaPay webhook: not a transaction event ({name!r})")
+            raise IgnoredNotification(f"FedaPay webhook: not a transaction event ({name!r})")
         if not event_id:
             raise InvalidNotification("FedaPay webhook: no event id")
         status = self._read(event["entity"], InvalidNotification)

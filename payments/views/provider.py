@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from .. import services
 from ..models import Channel
-from ..providers.base import InvalidNotification
+from ..providers.base import IgnoredNotification, InvalidNotification
 
 log = logging.getLogger(__name__)
 ONLINE_CHANNELS = (Channel.FEDAPAY, Channel.PAYGATE)
@@ -26,6 +26,9 @@ def notification(request, channel: str):
         outcome = services.receive_notification(
             channel=channel, body=request.body,
             headers={name.lower(): value for name, value in request.headers.items()})
+    except IgnoredNotification as ignored:
+        log.info("%s notification ignored: %s", channel, ignored)
+        return HttpResponse("ignored", content_type="text/plain")
     except InvalidNotification as invalid:
         log.warning("%s notification refused: %s", channel, invalid)
         return HttpResponseBadRequest("invalid notification", content_type="text/plain")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,11 @@ def _activity_choices() -> list[tuple[str, str]]:
     return [("", _("Toutes les activités")),
             *((item.code, f"{item.code} – {item.label}") for item in activity_divisions())]
 
+
+# The register's dates: the bounds keep a typed year (0001, 9999) from reaching date
+# arithmetic (the day after 9999-12-31 does not exist).
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
 
 class RegisterSearchForm(forms.Form):
     """Field names are the page's French query parameters (?q=…&forme=…)."""
@@ -43,6 +50,20 @@ class RegisterSearchForm(forms.Form):
                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     situation = forms.ChoiceField(label=_("Situation"), required=False,
                                   choices=[("", _("Toutes")), *CompanyStatus.choices])
+
+    def _clean_day(self, name: str):
+        day = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise forms.ValidationError(
+                _("Saisissez une date entre %(first)s et %(last)s.")
+                % {"first": EARLIEST_DAY.year, "last": LATEST_DAY.year})
+        return day
+
+    def clean_du(self):
+        return self._clean_day("du")
+
+    def clean_au(self):
+        return self._clean_day("au")
 
     def clean(self):
         cleaned = super().clean()

@@ -73,6 +73,8 @@ def on_invoice_settled(sender, *, invoice, actor, **kwargs) -> None:
 
 @audit.atomic
 def application_withdraw(*, application_id: int, user) -> Application:
+    # The invoice before the case and the filing: the order a settlement takes.
+    payments.lock_invoice_of(Application(pk=application_id))
     application = locked_with_case(application_id)
     if application.state not in (
         ApplicationState.DRAFT,

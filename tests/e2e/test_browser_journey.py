@@ -5,114 +5,51 @@ Skipped only where Chromium is not installed; CI installs it.
 
 from __future__ import annotations
 
-import io
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.urls import reverse
-from reportlab.pdfgen import canvas
 
 from payments.selectors import invoice_of
 from registry.models import Application, ApplicationState
 from registry.templatetags.money import fcfa
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium")
-PASSWORD = "Un-mot-de-passe-solide-2026"
+from .browser import (
+    PASSWORD,
+    Journey,
+    accessible,
+    fits_the_phone,
+    needs_chromium,
+    open_link,
+    small_pdf,
+    spaced,
+    submit,
+)
 
-
-def small_pdf(tmp_path: Path, name: str) -> Path:
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
-    pdf.drawString(72, 720, f"Pièce : {name}")
-    pdf.save()
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(buffer.getvalue())
-    return path
+pytestmark = needs_chromium
 
 
 @pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
-    # between steps are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"],
-        )
-        context = browser.new_context(viewport={"width": 360, "height": 800},
-                                      locale="fr-FR")
-        # axe-core comes from the site's own origin (the CSP allows no inline script),
-        # served by the browser from the test's vendored copy.
-        context.route("**/__tests__/axe.js", lambda route: route.fulfill(
-            path=str(AXE), content_type="application/javascript"))
-        page = context.new_page()
-        page.csp_violations = []
-        page.on("console", lambda message: page.csp_violations.append(message.text)
-                if "Content Security Policy" in message.text else None)
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def journey(live_server):
+    return Journey("depot-sarl", "phone", live_server.url)
 
 
-def open_link(page, text: str) -> None:
-    """Follow a link and wait for the page's scripts (deferred htmx) before typing."""
-    with page.expect_navigation(wait_until="load"):
-        page.click(f"text={text}")
+@pytest.fixture
+def page(chromium, journey):
+    page = journey.page(chromium)
+    yield page
+    page.context.close()
 
 
-def submit(page) -> None:
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-
-
-def fits_the_phone(page) -> None:
-    """Nothing wider than the 360 px screen: no sideways scrolling."""
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"{page.url} is {width} px wide"
-
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1.min.js"
-
-
-def accessible(page) -> None:
-    """axe-core finds no serious or critical accessibility problem on the page."""
-    origin = page.evaluate("location.origin")
-    page.add_script_tag(url=f"{origin}/__tests__/axe.js")
-    result = page.evaluate("async () => await axe.run()")
-    assert page.csp_violations == [], f"{page.url}: {page.csp_violations}"
-    duplicated = page.evaluate("""() => {
-        const seen = {};
-        for (const el of document.querySelectorAll("[id]")) seen[el.id] = (seen[el.id] || 0) + 1;
-        return Object.keys(seen).filter(id => seen[id] > 1);
-    }""")
-    assert duplicated == [], f"{page.url}: element ids used twice: {duplicated}"
-    problems = [(v["id"], v["help"], len(v["nodes"])) for v in result["violations"]
-                if v["impact"] in ("serious", "critical")]
-    assert problems == [], f"{page.url}: {problems}"
-
-
-def spaced(text: str) -> str:
-    """No-break spaces (amounts are grouped with them) as plain spaces."""
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+@pytest.fixture
+def shot(journey):
+    return journey.shot
 
 
 def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, transactional_db,
-                                                 fedapay_simulator, settings):
+                                                 fedapay_simulator, settings, journey,
+                                                 shot):
     base = live_server.url
     settings.SITE_URL = base  # the provider sends the payer back here
     fedapay_simulator.webhook_url = base + reverse("payments:notification", args=["fedapay"])
@@ -259,12 +196,14 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     shot(page, "07-facture")
     page.check("input[name=channel][value=fedapay]")
     submit(page)
+    journey.allow(fedapay_simulator.base_url)
     open_link(page, "Continuer vers la page de paiement sécurisée")
     assert page.url.startswith(fedapay_simulator.base_url)
     shot(page, "08-page-operateur")
     with page.expect_navigation(url=re.compile(re.escape(base) + ".*")):
         page.click("button[value=approve]")
     page.wait_for_selector("text=Paiement reçu")
+    journey.forbid(fedapay_simulator.base_url)
     invoice.refresh_from_db()
     assert invoice.state == "paid"
     assert "Télécharger (PDF)" in page.inner_text("main")  # the receipt, sealed
@@ -278,4 +217,5 @@ def test_an_entrepreneur_files_a_sarl_on_a_phone(page, live_server, tmp_path, tr
     assert "en cours d'instruction" in page.inner_text("main")
     fits_the_phone(page)
     accessible(page)
-    shot(page, "07-suivi")
+    shot(page, "10-suivi")
+    assert journey.foreign == []

@@ -19,6 +19,7 @@ from django.urls import reverse
 from payments import selectors as payment_selectors
 from payments import services as payments
 from payments.models import Invoice, InvoiceState, Payment, PaymentState, ProviderEvent
+from payments.providers.base import Outcome
 from payments.providers.fedapay import signature_header
 from registry import services as registry_services
 from registry.models import ApplicationState
@@ -88,6 +89,17 @@ def submit_payer_page(url: str, decision: str, **fields) -> None:
         pass  # the redirect back to us may not resolve outside a browser session
 
 
+def fedapay_status(payment, **overrides):
+    """What FedaPay's status API says of the payment, as its adapter reads it."""
+    from dataclasses import replace
+
+    from payments.providers import get_provider
+
+    status = get_provider("fedapay").status(reference=payment.reference,
+                                            provider_reference=payment.provider_reference)
+    return replace(status, **overrides)
+
+
 def started_cases(application) -> int:
     return Case.objects.filter(subject_id=application.pk,
                                subject_type__model="application").count()
@@ -152,6 +164,29 @@ def test_paygate_hosted_page_when_no_number_is_given(payer, signed, paygate):
     submit_payer_page(payment.redirect_url, "approve", identifier=payment.reference,
                       network="FLOOZ", phone="90123456")
     assert_paid_once(signed)
+
+
+def test_an_approval_after_we_gave_up_still_pays_the_invoice(payer, signed, fedapay):
+    payment = start(payer, signed, channel="fedapay")
+    fedapay.time_out(payment.reference)
+    Payment.objects.filter(pk=payment.pk).update(
+        created_at=payment.created_at - timedelta(hours=25))
+    assert payments.reconcile_pending() == {PaymentState.EXPIRED: 1}  # still pending there
+    fedapay.approve_silently(payment.reference)  # the payer approves on their phone, late
+    payments.refresh_payment(payment_id=payment.pk)  # nothing: only pending ones are asked
+    payments.apply_status(payment_id=payment.pk, source="late webhook",
+                          status=fedapay_status(payment))
+    assert_paid_once(signed)
+
+
+def test_an_amount_the_provider_states_differently_goes_to_a_person(payer, signed, fedapay):
+    payment = start(payer, signed, channel="fedapay")
+    wrong = fedapay_status(payment, outcome=Outcome.SUCCEEDED, amount=payment.amount - 1)
+    assert payments.apply_status(payment_id=payment.pk, status=wrong, source="status") == (
+        "refused: amount or currency differs")
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.FAILED and "à vérifier" in payment.failure_reason
+    assert payment_selectors.invoice_of(signed).state == InvoiceState.OPEN
 
 
 def test_a_payment_the_provider_never_heard_of_is_closed_after_a_day(payer, signed, paygate):
@@ -243,9 +278,20 @@ def test_a_repeated_or_late_pending_webhook_changes_nothing(payer, signed, fedap
     assert ProviderEvent.objects.filter(payment=payment).count() == 2  # approved + late
 
 
+def test_a_second_click_shows_the_same_payment_rather_than_a_second_one(payer, signed,
+                                                                         fedapay):
+    first = start(payer, signed, channel="fedapay")
+    assert start(payer, signed, channel="fedapay") == first
+    assert Payment.objects.filter(invoice=first.invoice).count() == 1
+
+
 def test_paid_twice_is_kept_for_a_refund(payer, signed, fedapay):
     first = start(payer, signed, channel="fedapay")
+    # Long after, the payer tries again (the first page was left open and paid later).
+    Payment.objects.filter(pk=first.pk).update(
+        created_at=first.created_at - timedelta(minutes=20))
     second = start(payer, signed, channel="fedapay")
+    assert second != first
     fedapay.approve(first.reference)
     fedapay.approve(second.reference)
     second.refresh_from_db()
@@ -329,3 +375,16 @@ def test_fifty_identical_webhooks_at_once_pay_once(payer, signed, fedapay):
     case = workflow_selectors.case_for(signed)
     assert case is not None
     assert signed.owner.notifications.filter(event="payment_received").count() == 1
+
+
+def test_a_payer_page_outside_the_provider_is_not_offered_as_a_link(payer, signed, fedapay,
+                                                                     monkeypatch):
+    from payments.providers.base import Checkout
+    from payments.providers.fedapay import FedaPayProvider
+
+    monkeypatch.setattr(FedaPayProvider, "start", lambda self, request: Checkout(
+        provider_reference="42", redirect_url="http://evil.example/pay"))
+    payment = start(payer, signed, channel="fedapay")
+    assert payment.redirect_url == ""
+    page = payer.get(reverse("payments:invoice", args=[payment.invoice.number]))
+    assert "evil.example" not in page.content.decode()

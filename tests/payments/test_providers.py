@@ -14,6 +14,7 @@ import pytest
 from payments.providers import get_provider, online_providers
 from payments.providers.base import (
     Checkout,
+    IgnoredNotification,
     InvalidNotification,
     Outcome,
     PaymentRequest,
@@ -247,11 +248,13 @@ def test_fedapay_webhook_with_a_tampered_body_is_refused(signed_webhook):
     _refused(tampered, headers)
 
 
-def test_fedapay_webhook_about_something_else_than_a_transaction_is_refused(signed_webhook):
+def test_fedapay_webhook_about_something_else_than_a_transaction_is_ignored(signed_webhook):
     now = int(time.time())
     body = json.dumps({"id": "evt_1", "name": "customer.created", "entity": {}}).encode()
 
-    _refused(body, {SIGNATURE_HEADER: signature_header(FEDAPAY_WEBHOOK_SECRET, body, now)})
+    with pytest.raises(IgnoredNotification):
+        get_provider("fedapay").parse_notification(body=body, headers={
+            SIGNATURE_HEADER: signature_header(FEDAPAY_WEBHOOK_SECRET, body, now)})
 
 
 def test_fedapay_signed_webhook_with_another_amount_is_passed_on_as_stated(

@@ -276,3 +276,9 @@ def test_a_cursor_keeps_the_registration_time_to_the_microsecond():
 
     assert decoded == Cursor(company_id=7, registered_at=moment)
     assert Cursor.decode("d" + "9" * 20 + ".1") is None
+
+
+def test_a_date_at_the_end_of_the_calendar_is_refused_in_french_not_a_server_error(client, db):
+    response = client.get(reverse("public:search"), {"au": "9999-12-31", "du": "0001-01-01"})
+    assert response.status_code == 200
+    assert "Saisissez une date entre 1900 et 2100." in response.content.decode()
