@@ -141,3 +141,14 @@ def test_calls_past_their_retention_are_purged(settings):
     assert services.purge_api_calls() == 1
     assert list(ApiCall.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not ApiCall.objects.filter(pk=old.pk).exists()
+
+
+def test_an_address_presenting_wrong_tokens_is_slowed_down(api, bank_key):
+    from partners.authentication import FAILURES_PER_MINUTE
+
+    statuses = [api.get(COMPANIES, **bearer(f"guess.{attempt}")).status_code
+                for attempt in range(FAILURES_PER_MINUTE + 2)]
+    assert statuses[:FAILURES_PER_MINUTE] == [401] * FAILURES_PER_MINUTE
+    assert statuses[FAILURES_PER_MINUTE:] == [429, 429]
+    # Even the right token waits: the address is refused for a minute.
+    assert api.get(COMPANIES, **bearer(bank_key)).status_code == 429
