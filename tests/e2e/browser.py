@@ -14,7 +14,6 @@ import io
 import re
 import shutil
 import time
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -89,44 +88,13 @@ def submit(page, selector: str = "main form button[type=submit]") -> None:
         page.click(selector)
 
 
-# Application bug, reported: a SHA-256 digest (64 characters without a break opportunity)
-# in <code> makes a page scroll sideways on a phone: the task page's document list
-# (registry/templates/registry/_document_preview.html, <code class="digest">) and the public
-# verification pages (documents/templates/documents/_document_status.html, the last <dd> of
-# dl.summary, whose single 1fr grid column then grows to the digest's width).
-KNOWN_WIDE = ("code.digest", "dl.summary dd > code")
-
-
-def fits_the_phone(page, *, known: tuple[str, ...] = KNOWN_WIDE) -> None:
-    """Nothing wider than the screen: no sideways scrolling.
-
-    `known`: elements of an application bug already reported; when the page fits once they
-    are hidden, the test warns instead of failing, so it still checks everything else.
-    """
+def fits_the_phone(page) -> None:
+    """Nothing wider than the screen: no sideways scrolling."""
     width = page.evaluate("document.documentElement.scrollWidth")
     screen = page.viewport_size["width"]
-    if width <= screen:
-        return
-    wide = page.evaluate(TOO_WIDE)
-    without, wide_without = width, wide
-    if known:
-        without = page.evaluate("""selectors => {
-            const hidden = [...document.querySelectorAll(selectors.join(","))];
-            const before = hidden.map(el => el.style.display);
-            hidden.forEach(el => { el.style.display = "none"; });
-            const width = document.documentElement.scrollWidth;
-            const wide = (TOO_WIDE)();
-            hidden.forEach((el, i) => { el.style.display = before[i]; });
-            return [width, wide];
-        }""".replace("TOO_WIDE", TOO_WIDE), list(known))
-        without, wide_without = without
-        if without <= screen:
-            warnings.warn(f"known bug: {page.url} is {width} px wide on a {screen} px "
-                          f"screen because of {' or '.join(known)}", stacklevel=2)
-            return
-    raise AssertionError(f"{page.url} is {width} px wide on a {screen} px screen; "
-                         f"too wide: {wide}; without the known culprits: {without} px "
-                         f"{wide_without}")
+    if width > screen:
+        raise AssertionError(f"{page.url} is {width} px wide on a {screen} px screen; "
+                             f"too wide: {page.evaluate(TOO_WIDE)}")
 
 
 # The outermost elements that reach past the right edge of the screen (for the message).

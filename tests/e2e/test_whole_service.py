@@ -15,12 +15,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from payments.selectors import invoice_of
 from registry.models import Application, ApplicationState, Company
-from workflows.models import Task, TaskState
 
 from ..documents.helpers import change_one_byte, decode_qr_codes
 from ..integration.conftest import needs_postgresql_and_broker, wait_for
@@ -35,98 +33,14 @@ from .browser import (
     tab_to,
     wait_for_mail,
 )
+from .steps import DESKS, add_partner, decide, ready_task, sign_with_code
 
 pytestmark = [pytest.mark.integration, needs_postgresql_and_broker, needs_chromium]
 
-QUEUE = "/guichet/"
-DESKS = ("guichet", "greffe", "impots", "cnss", "greffier")
-# What each desk types when it approves (the step's fields in the procedure).
-STEP_FIELDS = {"impots": {"data_nif": "1000 428 517"},
-               "cnss": {"data_employer_number": "123456"}}
-DECISION_BUTTONS = {"approve": "Approuver", "return": "Renvoyer pour correction",
-                    "reject": "Rejeter"}
-CONFIRM_BUTTONS = {"approve": "Confirmer l'approbation", "return": "Confirmer le renvoi",
-                   "reject": "Confirmer le rejet"}
-
-
-def ready_task(application_id: int) -> Task | None:
-    return Task.objects.filter(case__subject_id=application_id, state=TaskState.READY,
-                               kind="manual").select_related("desk").first()
-
-
-def decide(journey: Journey, page, base: str, task: Task, action: str, *,
-           comment: str = "", corrections: tuple[str, ...] = (), take_next: bool = True,
-           shots: bool = True) -> None:
-    """As the task's desk clerk (signed in on `page`): the queue lists the task; take it
-    ("Prendre la tâche suivante", or the row's link then "Prendre en charge"), fill the
-    decision, then confirm it on the confirmation page."""
-    desk = task.desk.code
-    page.goto(base + QUEUE)
-    row = page.locator(f"a[href='{reverse('workflows:task', args=[task.pk])}']")
-    assert row.count() == 1, f"task {task.pk} not in the {desk} queue"
-    if shots:
-        journey.check(page, f"{desk}-file")
-    if take_next:
-        submit(page, "form[action$='/tache-suivante/'] button[type=submit]")
-    else:
-        with page.expect_navigation():
-            row.click()
-        submit(page, "main form[action$='/claim/'] button[type=submit]")
-    assert page.url.endswith(reverse("workflows:task", args=[task.pk])), page.url
-    if comment:
-        page.fill("#decision textarea[name=comment]", comment)
-    if action == "approve":
-        for name, value in STEP_FIELDS.get(desk, {}).items():
-            page.fill(f"#decision input[name={name}]", value)
-    for code in corrections:
-        page.check(f"#decision input[name=correction_fields][value='{code}']")
-    if shots:
-        journey.check(page, f"{desk}-tache-{action}")
-    submit(page, f"#decision button:text-is('{DECISION_BUTTONS[action]}')")
-    assert "Confirmer la décision" in page.inner_text("h1"), page.inner_text("main")
-    if shots:
-        journey.check(page, f"{desk}-confirmer-{action}")
-    submit(page, f"main form button:text-is(\"{CONFIRM_BUTTONS[action]}\")")
-    assert page.url.endswith(QUEUE), page.inner_text("main")
-    task.refresh_from_db()
-    expected = {"approve": TaskState.APPROVED, "return": TaskState.RETURNED,
-                "reject": TaskState.REJECTED}[action]
-    assert task.state == expected, (task.state, page.inner_text("main"))
-
-
-def add_partner(page, *, first: str, last: str, roles: tuple[str, ...], shares: int,
-                cash: int, percent: int, id_number: str) -> None:
-    open_link(page, "Ajouter une personne")
-    page.check("input[name=kind][value=natural]")
-    for role in roles:
-        page.check(f"input[name=roles][value={role}]")
-    page.fill("#id_first_name", first)
-    page.fill("#id_last_name", last)
-    page.fill("#id_birth_date", "1990-05-12")
-    page.fill("#id_id_document_number", id_number)
-    page.fill("#id_address", "Rue des Cocotiers, Bè, Lomé")
-    page.fill("#id_shares", str(shares))
-    page.fill("#id_cash_contribution", str(cash))
-    page.fill("#id_ownership_percent", str(percent))
-    submit(page)
-
-
-def sign_with_code(page, email: str) -> None:
-    """On the review page: accept, get the one-time code by e-mail (sent by the worker),
-    type it and sign."""
-    after = len(mail.outbox)
-    page.check("#id_accept")
-    with page.expect_navigation():
-        page.click("text=Recevoir le code de signature")
-    code = wait_for_mail(email, r"code de signature : (\d{6})", after=after).group(1)
-    page.fill("#id_code", code)
-    submit(page, "main form:has(#id_code) button[type=submit]")
-
-
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_the_whole_service_from_sign_up_to_a_verified_certificate(
-    viewport, chromium, live_server, real_worker, fedapay_simulator, clerks, settings,
-    tmp_path,
+    viewport, live_server, real_worker, fedapay_simulator, clerks, settings, tmp_path,
+    chromium,
 ):
     base = live_server.url
     settings.SITE_URL = base  # the provider sends the payer back here; the QR code points here
