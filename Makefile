@@ -61,7 +61,7 @@ lint: setup
 
 # Known vulnerabilities in the pinned runtime (PyPI's advisory data), and high-severity
 # findings in our code; exceptions and their reasons are in SECURITY.md.
-AUDITED := accounts config documents notifications outbox payments privacy registry security workflows
+AUDITED := accounts config documents notifications outbox payments privacy registry security workflows partners
 audit: setup
 	$(VENV)/bin/pip-audit -r requirements.lock --progress-spinner off
 	$(VENV)/bin/bandit -q -r $(wildcard $(AUDITED)) -x tests -lll
