@@ -295,8 +295,11 @@ def load(names: list[tuple[str, str]], pending: list[tuple[str, str]]) -> None:
 
 
 def trigram_indexes(kind: str) -> dict[str, str]:
-    """The migration's index statements, with GiST instead of GIN if asked."""
-    statements = import_module("registry.migrations.0002_name_trigram_indexes").INDEXES
+    """The migrations' index statements (the filings' one as migration 0010 left it),
+    with GiST instead of GIN if asked."""
+    pending = import_module("registry.migrations.0010_pending_payment_holds_its_name")
+    statements = {**import_module("registry.migrations.0002_name_trigram_indexes").INDEXES,
+                  pending.INDEX: pending.statement()}
     if kind == "gist":
         statements = {name: sql.replace("USING gin (normalized_name gin_trgm_ops)",
                                         "USING gist (normalized_name gist_trgm_ops)")
