@@ -24,12 +24,21 @@ def may_waive(user) -> bool:
     return bool(user.is_authenticated and user.has_perm("payments.waive_invoice"))
 
 
+def invoices_of(subject) -> QuerySet[Invoice]:
+    """Every invoice of a subject (a filing), whatever its state."""
+    return Invoice.objects.filter(subject_type=ContentType.objects.get_for_model(subject),
+                                  subject_id=subject.pk)
+
+
+def live_invoices_of(subject) -> QuerySet[Invoice]:
+    """The subject's invoices that still count (not cancelled): one per service."""
+    return invoices_of(subject).exclude(state=InvoiceState.CANCELLED)
+
+
 def invoice_of(subject) -> Invoice | None:
     """The subject's live invoice (not cancelled), else its last one, else None."""
-    invoices = Invoice.objects.filter(subject_type=ContentType.objects.get_for_model(subject),
-                                      subject_id=subject.pk)
-    return (invoices.exclude(state=InvoiceState.CANCELLED).first()
-            or invoices.order_by("-issued_at").first())
+    return (live_invoices_of(subject).first()
+            or invoices_of(subject).order_by("-issued_at").first())
 
 
 def invoices_visible_to(user) -> QuerySet[Invoice]:

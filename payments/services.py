@@ -56,7 +56,7 @@ from .providers.base import (
     ProviderError,
     ProviderStatus,
 )
-from .selectors import day_payments, is_cashier, may_waive
+from .selectors import day_payments, is_cashier, live_invoices_of, may_waive
 from .signals import invoice_settled
 
 log = logging.getLogger(__name__)
@@ -98,10 +98,8 @@ def bill(*, subject, payer, service: str, legal_form: str, reference: str, title
 
     A zero fee settles at once. The amount is the schedule's line in force today.
     """
-    subject_type = ContentType.objects.get_for_model(subject)
-    existing = (Invoice.objects.select_for_update()
-                .filter(subject_type=subject_type, subject_id=subject.pk, service=service)
-                .exclude(state=InvoiceState.CANCELLED).first())
+    existing = (live_invoices_of(subject).select_for_update()
+                .filter(service=service).first())
     if existing is not None:
         return existing
     try:
@@ -109,7 +107,8 @@ def bill(*, subject, payer, service: str, legal_form: str, reference: str, title
     except FeeNotSet as missing:
         raise PaymentError(str(missing)) from missing
     invoice = Invoice.objects.create(
-        number=_next_number(timezone.localdate().year), subject_type=subject_type,
+        number=_next_number(timezone.localdate().year),
+        subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk, payer=payer, service=service, legal_form=legal_form,
         description=description[:200], subject_reference=reference,
         subject_title=title[:200], amount=line.amount, fee=line,
@@ -494,20 +493,14 @@ def lock_invoice_of(subject) -> Invoice | None:
     """Lock the subject's live invoice, first: a settlement locks the invoice before the
     subject (start of its case), so whoever also locks the subject takes the invoice
     before it, never after (no deadlock)."""
-    return (Invoice.objects.select_for_update()
-            .filter(subject_type=ContentType.objects.get_for_model(subject),
-                    subject_id=subject.pk)
-            .exclude(state=InvoiceState.CANCELLED).first())
+    return live_invoices_of(subject).select_for_update().first()
 
 
 @audit.requires_transaction
 def subject_ended(*, subject, actor) -> Invoice | None:
     """The subject ended without the service (rejected, withdrawn): an unpaid invoice is
     cancelled; a paid fee is kept or refunded, as PAYMENTS_FEE_ON_END says, on record."""
-    invoice = (Invoice.objects.select_for_update()
-               .filter(subject_type=ContentType.objects.get_for_model(subject),
-                       subject_id=subject.pk)
-               .exclude(state=InvoiceState.CANCELLED).first())
+    invoice = live_invoices_of(subject).select_for_update().first()
     if invoice is None:
         return None
     if invoice.state == InvoiceState.OPEN:

@@ -58,7 +58,7 @@ class SummarisedSubject(Protocol):
     The engine copies the summary onto the case when the case starts, when the applicant
     resubmits, and after every approval (once the step's handlers have run: an identifier
     recorded by a handler is searchable at once). A subject's app that changes the summary
-    elsewhere calls ``workflows.services.refresh_summary(case)``. Without it, the queue
+    elsewhere calls ``workflows.summaries.refresh_summary(case)``. Without it, the queue
     shows the subject's ``str()``.
     """
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows import services
+from workflows import summaries
 from workflows.definitions import DefinitionError, load_file, sync_all, validate
 from workflows.models import Desk, WorkflowDefinition
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if action == "check":
             self._check(options["file"])
         elif action == "summaries":
-            changed = services.refresh_summaries(batch_size=options["batch"],
+            changed = summaries.refresh_summaries(batch_size=options["batch"],
                                                  open_only=options["open"])
             self.stdout.write(f"summaries changed: {changed}")
         elif action == "publish":
