@@ -9,7 +9,9 @@ key (documents/checks.py, and here at construction for processes that skip the c
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +23,12 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from pyhanko.keys import load_certs_from_pemder_data, load_private_key_from_pemder_data
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.stamp.static import StaticStampStyle
@@ -203,6 +207,7 @@ class PadesSigner:
         self.timestamper = timestamper or (
             HTTPTimeStamper(tsa_url, timeout=settings.DOCUMENT_TSA_TIMEOUT) if tsa_url else None
         )
+        self._reserved: int | None = None
 
     @property
     def timestamps(self) -> bool:
@@ -234,8 +239,24 @@ class PadesSigner:
             ) if field else None,
         )
         output = io.BytesIO()
-        pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output)
+        pdf_signer.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), output=output,
+                            bytes_reserved=self.bytes_reserved())
         return output.getvalue()
+
+    def bytes_reserved(self) -> int:
+        """Room in the PDF for the signature, sized once per signer. Left to itself pyHanko
+        signs a dummy container before every real one to size it, two signatures for one
+        (about 40% of the seal's time); the size depends only on the key, its chain and the
+        timestamp authority, all fixed for this signer, so the dry run is done once here,
+        with pyHanko's own margin (+50%, in hex digits)."""
+        if self._reserved is None:
+            attributes = PdfCMSSignedAttributes(signing_time=timezone.now())
+            container = asyncio.run(self.key.signer.async_sign(
+                hashlib.sha256().digest(), "sha256", dry_run=True, use_pades=True,
+                timestamper=self.timestamper, signed_attr_settings=attributes))
+            size = len(container.dump()) * 2
+            self._reserved = size + 2 * (size // 4)
+        return self._reserved
 
 
 @functools.cache

@@ -24,8 +24,22 @@ def allocate_rccm_number(*, letter: str) -> str:
         raise RuntimeError("allocate_rccm_number() must run inside a transaction.")
     court = settings.REGISTRY_COURT_CODE
     year = timezone.localdate().year
-    RccmSequence.objects.get_or_create(court=court, year=year, letter=letter)
-    sequence = RccmSequence.objects.select_for_update().get(court=court, year=year, letter=letter)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return format_rccm(court=court, year=year, letter=letter, number=sequence.last_number)
+    number = _next_number(court=court, year=year, letter=letter)
+    if number is None:  # the first number of the year for this letter: the row is new
+        RccmSequence.objects.get_or_create(court=court, year=year, letter=letter)
+        number = _next_number(court=court, year=year, letter=letter)
+    return format_rccm(court=court, year=year, letter=letter, number=number)
+
+
+def _next_number(*, court: str, year: int, letter: str) -> int | None:
+    """Add one to the counter and read it back in one statement, which locks the row
+    until the transaction ends (every registration queues here, so the fewer round trips
+    under the lock the better); None when the counter row does not exist yet."""
+    table = RccmSequence._meta.db_table
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 (model's table)
+            "WHERE court = %s AND year = %s AND letter = %s RETURNING last_number",
+            [court, year, letter])
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -128,6 +128,8 @@ class Application(FSMModelMixin, models.Model):
         """What the procedure's conditions may test (see the definition's 'facts')."""
         return {"legal_form": self.legal_form}
 
+    workflow_summary_related = ("owner",)  # read with the filing (workflows.procedures)
+
     def workflow_summary(self) -> dict:
         """What a desk's queue shows of the filing and finds it by (workflows.procedures.
         WorkflowSummary): file number, company name, applicant, register numbers."""

@@ -59,7 +59,9 @@ class SummarisedSubject(Protocol):
     resubmits, and after every approval (once the step's handlers have run: an identifier
     recorded by a handler is searchable at once). A subject's app that changes the summary
     elsewhere calls ``workflows.summaries.refresh_summary(case)``. Without it, the queue
-    shows the subject's ``str()``.
+    shows the subject's ``str()``. A subject whose summary reads related rows may name them
+    in a class attribute ``workflow_summary_related`` (select_related paths): the engine
+    then reads them with the subject, in one query.
     """
 
     def workflow_summary(self) -> WorkflowSummary:

@@ -157,7 +157,8 @@ def _task_under_case_lock(task_id: int) -> Task:
     """Lock the task's case, then read the task: the read is current for every field."""
     case = (Case.objects.select_for_update(of=("self",)).select_related("definition")
             .get(tasks__pk=task_id))
-    task = Task.objects.get(pk=task_id)
+    # The desk comes along (unlocked): handlers and notifications name it.
+    task = Task.objects.select_related("desk").get(pk=task_id)
     task.case = case
     return task
 
@@ -227,7 +228,7 @@ def claim_task(*, task_id: int, user) -> Task:
 
 
 def _require_member(task: Task, user) -> None:
-    if not DeskMembership.objects.filter(desk=task.desk, user=user).exists():
+    if not DeskMembership.objects.filter(desk_id=task.desk_id, user=user).exists():
         raise WorkflowError(_("Vous n'appartenez pas au guichet de cette tâche."))
 
 

@@ -136,5 +136,5 @@ def reject(*, application_id: int, actor, reason: str) -> None:
 @audit.requires_transaction
 def step_approved(*, application_id: int, step: str, desk: str, occurrence: str) -> None:
     """A desk approved its step: the applicant sees the file move on."""
-    application = Application.objects.get(pk=application_id)
+    application = Application.objects.select_related("owner").get(pk=application_id)
     tell_owner(application, "desk_approved", occurrence=occurrence, step=step, desk=desk)
