@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "security",
     "workflows",
     "registry",
+    "amendments",
     "documents",
     "payments",
     "notifications",

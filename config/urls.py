@@ -16,6 +16,8 @@ admin.site.has_permission = staff_with_mfa
 urlpatterns = [
     path("", registry_views.home, name="home"),
     path("dossiers/", include("registry.urls")),
+    # A registered company's amendments, dissolution and radiation.
+    path("modifications/", include("amendments.urls")),
     path("", include("payments.urls")),
     path("guichet/", include("workflows.urls")),
     path("verifier/", include("documents.urls")),

@@ -98,6 +98,7 @@ PUBLIC_FACT_LABELS = {
     "registered_on": _("Date d'immatriculation"),
     "managers": _("Dirigeant(s)"),
     "as_of": _("Situation au"),
+    "status": _("Situation de l'entreprise"),
     # Payment receipts (with company_name above).
     "invoice_number": _("Facture n°"),
     "reference": _("Référence du dossier"),

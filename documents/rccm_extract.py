@@ -39,10 +39,14 @@ class RccmExtractFacts:
     nif: str = ""
     cnss_number: str = ""
     entries: list[RegisterEntry] = field(default_factory=list)
+    # The company's situation when it is no longer simply active ("Radiée le ..."): the
+    # extract and its public verification say it.
+    status: str = ""
 
     def public_facts(self) -> dict:
         """What the public verification page may show (no personal data but managers)."""
         return {
+            **({"status": self.status} if self.status else {}),
             "company_name": self.company_name,
             "legal_form": self.legal_form,
             "rccm_number": self.rccm_number,
@@ -86,7 +90,10 @@ def render_rccm_extract(
         )
         layout.draw_rows(flow, layout.identity_rows(facts), step=8 * mm)
         _draw_business_purpose(flow, facts.business_purpose)
-        layout.draw_rows(flow, layout.situation_rows(facts), step=8 * mm)
+        situation = layout.situation_rows(facts)
+        if facts.status:
+            situation.append((_("Situation"), facts.status))
+        layout.draw_rows(flow, situation, step=8 * mm)
         _draw_entries(flow, facts.entries)
         flow.y -= 4 * mm
         layout.draw_paragraph(

@@ -28,11 +28,11 @@ def issued_document_by_sha256(sha256: str) -> IssuedDocument | None:
 
 
 def extract_of_the_day(*, rccm_number: str, day: date) -> IssuedDocument | None:
-    """The standing RCCM extract already sealed for this company on this day, if any."""
+    """The latest standing RCCM extract sealed for this company on this day, if any."""
     return IssuedDocument.objects.filter(
         kind=DocumentKind.RCCM_EXTRACT, revoked_at__isnull=True,
         public_facts__rccm_number=rccm_number, public_facts__as_of=day.isoformat(),
-    ).first()
+    ).order_by("-issued_at").first()
 
 
 def supporting_document_of(subject, document_id: int) -> SupportingDocument | None:

@@ -22,9 +22,34 @@ INITIAL_SCHEDULE = {
         "EI": 10_000, "SARL": 25_000, "SARLU": 25_000, "SA": 30_000, "SAS": 25_000,
         "SASU": 25_000, "SNC": 25_000, "SCS": 25_000, "GIE": 25_000,
     },
+    # Life after registration. The amounts are not confirmed by a published decree: they
+    # are the schedule's starting lines, to be corrected in the admin from the CFE's tariff.
+    Service.COMPANY_AMENDMENT: {
+        "EI": 5_000, "SARL": 15_000, "SARLU": 15_000, "SA": 20_000, "SAS": 15_000,
+        "SASU": 15_000, "SNC": 15_000, "SCS": 15_000, "GIE": 15_000,
+    },
+    Service.COMPANY_DISSOLUTION: {
+        "EI": 5_000, "SARL": 15_000, "SARLU": 15_000, "SA": 20_000, "SAS": 15_000,
+        "SASU": 15_000, "SNC": 15_000, "SCS": 15_000, "GIE": 15_000,
+    },
+    Service.COMPANY_STRIKE_OFF: {
+        "EI": 5_000, "SARL": 10_000, "SARLU": 10_000, "SA": 10_000, "SAS": 10_000,
+        "SASU": 10_000, "SNC": 10_000, "SCS": 10_000, "GIE": 10_000,
+    },
 }
 INITIAL_EFFECTIVE_FROM = date(2020, 1, 1)
 INITIAL_LEGAL_BASIS = "Barème du guichet unique (CFE), frais de création"
+# Each service's line cites what sets it (OHADA AUDCG: inscriptions modificatives, art. 52
+# ff.; radiation, art. 61 ff.), the CFE's tariff to be confirmed.
+INITIAL_LEGAL_BASES = {
+    Service.COMPANY_CREATION: INITIAL_LEGAL_BASIS,
+    Service.COMPANY_AMENDMENT: "AUDCG OHADA art. 52 et s. ; barème du CFE, inscription "
+                               "modificative (montant à confirmer)",
+    Service.COMPANY_DISSOLUTION: "AUDSCGIE OHADA art. 200 et s. ; barème du CFE, "
+                                 "dissolution (montant à confirmer)",
+    Service.COMPANY_STRIKE_OFF: "AUDCG OHADA art. 61 et s. ; barème du CFE, radiation "
+                                "(montant à confirmer)",
+}
 
 
 def load_initial_schedule(**kwargs) -> None:
@@ -35,7 +60,7 @@ def load_initial_schedule(**kwargs) -> None:
         FeeSchedule.objects.bulk_create(
             [FeeSchedule(service=service, legal_form=form, amount=amount,
                          effective_from=INITIAL_EFFECTIVE_FROM,
-                         legal_basis=INITIAL_LEGAL_BASIS)
+                         legal_basis=INITIAL_LEGAL_BASES[service])
              for form, amount in amounts.items()],
             ignore_conflicts=True)
 

@@ -23,6 +23,9 @@ MAX_AMOUNT = 999_999_999
 
 class Service(models.TextChoices):
     COMPANY_CREATION = "company_creation", _("création d'entreprise")
+    COMPANY_AMENDMENT = "company_amendment", _("inscription modificative")
+    COMPANY_DISSOLUTION = "company_dissolution", _("dissolution")
+    COMPANY_STRIKE_OFF = "company_strike_off", _("radiation")
 
 
 class FeeSchedule(models.Model):

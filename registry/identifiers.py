@@ -38,7 +38,7 @@ def _next_number(*, court: str, year: int, letter: str) -> int | None:
     table = RccmSequence._meta.db_table
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 (model's table)
+            f"UPDATE {table} SET last_number = last_number + 1 "
             "WHERE court = %s AND year = %s AND letter = %s RETURNING last_number",
             [court, year, letter])
         row = cursor.fetchone()

@@ -364,6 +364,36 @@ class PublicEvent(models.Model):
         return f"{self.company} {self.kind} {self.occurred_at:%Y-%m-%d}"
 
 
+class CompanyChange(models.Model):
+    """One value of the register changed by an inscription (amendment, dissolution,
+    radiation): the previous value stays beside the new one, dated, with the filing that
+    changed it. The register is never overwritten without this trace.
+
+    Values are JSON: text, numbers, or a list of managers ({"name", "roles"})."""
+
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="changes",
+                                verbose_name=_("entreprise"))
+    field = models.CharField(_("mention modifiée"), max_length=40)
+    old_value = models.JSONField(_("ancienne valeur"), null=True, blank=True)
+    new_value = models.JSONField(_("nouvelle valeur"), null=True, blank=True)
+    effective_at = models.DateTimeField(_("en vigueur le"), default=timezone.now)
+    # The filing's number (e.g. "MOD-2026-000042"): the register keeps its own trace, so
+    # it depends on no app that files changes.
+    filing_reference = models.CharField(_("inscription n°"), max_length=20)
+    # Its nature in the register's words (e.g. "Transfert du siège social"), for the extract.
+    inscription = models.CharField(_("nature de l'inscription"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("modification du registre")
+        verbose_name_plural = _("modifications du registre")
+        ordering = ("effective_at", "pk")
+        indexes = [models.Index(fields=("company", "field", "-effective_at"),
+                                name="change_company_field_date")]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.field} {self.effective_at:%Y-%m-%d}"
+
+
 class RccmSequence(models.Model):
     """The last RCCM number given per court, year and letter (see identifiers.py)."""
 

@@ -58,6 +58,7 @@ class StepFigures:
     median: timedelta | None
     p90: timedelta | None
     late_decisions: int
+    procedure: str = ""  # the procedure's title: the same desk's step differs by procedure
 
 
 @dataclass(frozen=True)
@@ -126,20 +127,23 @@ def desk_figures(desks, *, days: int = 30, now: datetime | None = None) -> list[
 
 
 def step_figures(desks, *, days: int = 30, now: datetime | None = None) -> list[StepFigures]:
-    """Time in desk per desk and step over the last `days` days, steps that decided any."""
+    """Time in desk per procedure, desk and step over the last `days` days, steps that
+    decided any."""
     now = now or timezone.now()
     decided = _decided(desks, since=now - timedelta(days=days), now=now)
     by_desk = {desk.pk: desk for desk in desks}
-    rows = grouped(decided, ("desk", "step_id"), title=Max("title"), decided=Count("pk"),
-                    late=Count("pk", filter=Q(decided_at__gt=F("due_at"))))
+    rows = grouped(decided, ("case__definition__code", "desk", "step_id"), title=Max("title"),
+                   procedure_title=Max("case__definition__title"), decided=Count("pk"),
+                   late=Count("pk", filter=Q(decided_at__gt=F("due_at"))))
     figures = [
         StepFigures(desk=by_desk[desk_id], step_id=step_id, title=row["title"],
                     decided=row["decided"], late_decisions=row["late"],
-                    median=row["median"], p90=row["p90"])
-        for (desk_id, step_id), row in rows.items()
+                    median=row["median"], p90=row["p90"], procedure=row["procedure_title"])
+        for (_procedure, desk_id, step_id), row in rows.items()
     ]
     order = {desk.pk: position for position, desk in enumerate(desks)}
-    return sorted(figures, key=lambda row: (order[row.desk.pk], row.title, row.step_id))
+    return sorted(figures, key=lambda row: (order[row.desk.pk], row.procedure, row.title,
+                                            row.step_id))
 
 
 def throughput(desks, *, days: int = 30, now: datetime | None = None,

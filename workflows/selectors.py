@@ -188,7 +188,7 @@ QUEUE_ROW_FIELDS = (
     "desk", "desk__name", "desk__code",
     "assignee", "assignee__email", "assignee__first_name", "assignee__last_name",
     "case", "case__reference", "case__title", "case__applicant", "case__subject_type",
-    "case__subject_id",
+    "case__subject_id", "case__definition", "case__definition__title",
 )
 
 
@@ -222,7 +222,7 @@ def queue_page(user, filters: QueueFilters, *, desk_ids: list[int], after: Curso
     deadline, then, once those run out, tasks without one.
     """
     tasks = queue_tasks(user, filters, desk_ids=desk_ids).select_related(
-        "desk", "assignee", "case").only(*QUEUE_ROW_FIELDS)
+        "desk", "assignee", "case__definition").only(*QUEUE_ROW_FIELDS)
     if search_form(filters.search) or filters.claimed == Claimed.MINE:
         if after is not None and after.due_at is None:
             tasks = tasks.filter(due_at__isnull=True, pk__gt=after.task_id)

@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, Q, QuerySet, Value
+from django.db.models import F, IntegerField, JSONField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
 from ..legal_forms import Role
-from ..models import MANAGING_ROLES, Company, Party, PublicEvent
+from ..models import MANAGING_ROLES, Company, CompanyChange, Party, PublicEvent
 from ..names import normalize
+from ..register import latest_change
 from ..similarity import trigrams
 
 # What a search row and a company page read: public columns only (never the filing, the
@@ -128,7 +129,11 @@ def public_companies() -> QuerySet[Company]:
 
 def public_company(rccm_number: str) -> Company:
     """The company with this RCCM number (public columns only); Http404 if there is none."""
-    company = public_companies().filter(rccm_number=rccm_form(rccm_number)).first()
+    company = (public_companies().filter(rccm_number=rccm_form(rccm_number))
+               .annotate(managers_change=Subquery(
+                   CompanyChange.objects.filter(company=OuterRef("pk"), field="managers")
+                   .order_by("-effective_at", "-pk").values("new_value")[:1],
+                   output_field=JSONField())).first())
     if company is None:
         raise Http404
     return company
@@ -138,6 +143,16 @@ def public_managers(company: Company) -> list[PublicManager]:
     """The persons who manage the company (gérant, président, directeur général,
     administrateur, the trader of an EI), by name only, with their managing roles only
     (being also a partner is not public)."""
+    if hasattr(company, "managers_change"):  # read with the company (public_company)
+        changed = company.managers_change
+    else:
+        latest = latest_change(company, "managers")
+        changed = latest.new_value if latest is not None else None
+    if changed is not None:  # an inscription replaced the managers filed at creation
+        return [PublicManager(name=manager["name"],
+                              roles=tuple(str(Role(role).label) for role in manager["roles"]
+                                          if role in MANAGING_ROLES))
+                for manager in changed if manager.get("name")]
     parties = (Party.objects.filter(application_id=company.application_id)
                .only("kind", "roles", "first_name", "last_name", "legal_name")
                .order_by("pk"))

@@ -19,15 +19,22 @@ from documents.issuing import (
     seal_document,
 )
 from documents.models import DocumentKind, IssuedDocument
-from documents.rccm_extract import RccmExtractFacts, RegisterEntry
 from notifications.services import notify
 from outbox import services as outbox
 from workflows import audit
 from workflows import services as engine
 
+from .. import register
 from ..identifiers import allocate_rccm_number
 from ..legal_forms import RULES
-from ..models import Application, ApplicationState, Company, PublicEvent, PublicEventKind
+from ..models import (
+    Application,
+    ApplicationState,
+    Company,
+    CompanyStatus,
+    PublicEvent,
+    PublicEventKind,
+)
 from ..selectors import documents_of_company
 from ..signals import company_registered
 from .common import FilingError, locked, tell_owner, transition
@@ -215,32 +222,27 @@ def issue_certificate(*, application_id: int) -> Company:
 
 
 def issue_rccm_extract(*, company: Company) -> IssuedDocument:
-    """A sealed extract of the register's entry for the company, as of today.
+    """A sealed extract of the register's entry for the company, as it stands today
+    (registry.register.extract_facts: every inscription since registration included).
 
-    Only for a registered company whose certificate stands; the day's extract is handed
-    out again rather than sealing (and keeping for 20 years) a new one per click.
+    For a registered company whose certificate stands, or a radiated one (its certificate
+    was revoked by the radiation; the extract says it is radiated). The day's extract is
+    handed out again rather than sealing (and keeping for 20 years) a new one per click,
+    unless the register changed since it was sealed.
     """
     application = company.application
+    radiated = company.status == CompanyStatus.STRUCK_OFF
     if (application.state != ApplicationState.REGISTERED or company.certificate is None
-            or company.certificate.revoked_at is not None):
+            or (company.certificate.revoked_at is not None and not radiated)):
         raise FilingError(_("Aucun extrait ne peut être délivré : l'entreprise n'est pas "
                             "immatriculée ou son certificat a été révoqué."))
     today = timezone.localdate()
     existing = document_selectors.extract_of_the_day(rccm_number=company.rccm_number,
                                                      day=today)
-    if existing is not None:
+    if existing is not None and existing.issued_at >= register.last_changed_at(company):
         return existing
-    facts = RccmExtractFacts(
-        **register_entry(company),
-        business_purpose=application.business_purpose,
-        as_of=today,
-        entries=[RegisterEntry(
-            on=timezone.localdate(company.registered_at),
-            text=_("Immatriculation au RCCM sous le numéro %(rccm)s.")
-            % {"rccm": company.rccm_number},
-        )],
-    )
-    return issue_document(kind=DocumentKind.RCCM_EXTRACT, facts=facts)
+    return issue_document(kind=DocumentKind.RCCM_EXTRACT,
+                          facts=register.extract_facts(company))
 
 
 # Why a registrar revokes a document of the register: the internal record keeps the reason,

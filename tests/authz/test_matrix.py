@@ -86,6 +86,28 @@ TARGETS: dict[str, Target] = {
                               lambda w: {"reference": w.registered.reference}),
     "later_document_upload[B]": Target("registry:later_document_upload",
                                        lambda w: {"reference": w.registered.reference}),
+    "amendments:index": Target("amendments:index"),
+    "amendments:start[B]": Target("amendments:start",
+                                  lambda w: {"reference": w.registered.reference},
+                                  data=lambda w: {"change_type": "capital"}),
+    "amendments:filers[B]": Target("amendments:filers",
+                                   lambda w: {"reference": w.registered.reference},
+                                   data=lambda w: {"email": "inconnu@example.tg"}),
+    "amendment[B draft]": Target("amendments:detail",
+                                 lambda w: {"reference": w.amendment.reference}),
+    "amendment_edit[B draft]": Target("amendments:edit",
+                                      lambda w: {"reference": w.amendment.reference}),
+    "amendment_documents[B draft]": Target("amendments:documents",
+                                           lambda w: {"reference": w.amendment.reference}),
+    "amendment_sign[B draft]": Target("amendments:sign",
+                                      lambda w: {"reference": w.amendment.reference}),
+    "amendment_withdraw[B draft]": Target("amendments:withdraw",
+                                          lambda w: {"reference": w.amendment.reference}),
+    "amendment_extract[B inscribed]": Target("amendments:extract",
+                                             lambda w: {"reference": w.amended.reference}),
+    "amendment_doc[B inscribed]": Target(
+        "amendments:staff_document", lambda w: {"reference": w.amended.reference,
+                                                "document_id": w.amended_document_id}),
     "overdue_extracts": Target("registry:overdue_extracts"),
     "register_search": Target("registry:register_search", query="?q=inconnu"),
     "registration_statistics": Target("registry:registration_statistics"),
@@ -270,6 +292,26 @@ GET  rccm_extract[B]                      405  405  405  405  405  405  405  405
 POST rccm_extract[B]                      404  200  404  404  404  404  404  404  404  404  404  404
 GET  later_document_upload[B]             405  405  405  405  405  405  405  405  405  405  405  405
 POST later_document_upload[B]              in 302!  404  404  404  404  404  404  404  404  404  404
+GET  amendments:index                      in  200  200  200  200  200  200  200  200  200  200  200
+POST amendments:index                     405  405  405  405  405  405  405  405  405  405  405  405
+GET  amendments:start[B]                   in  200  404  404  404  404  404  404  404  404  404  404
+POST amendments:start[B]                   in 302!  404  404  404  404  404  404  404  404  404  404
+GET  amendments:filers[B]                  in  200  404  404  404  404  404  404  404  404  404  404
+POST amendments:filers[B]                  in 302!  404  404  404  404  404  404  404  404  404  404
+GET  amendment[B draft]                    in  200  404  404  404  404  404  404  404  404  404  404
+POST amendment[B draft]                   405  405  405  405  405  405  405  405  405  405  405  405
+GET  amendment_edit[B draft]               in  200  404  404  404  404  404  404  404  404  404  404
+POST amendment_edit[B draft]               in  200  404  404  404  404  404  404  404  404  404  404
+GET  amendment_documents[B draft]          in  200  404  404  404  404  404  404  404  404  404  404
+POST amendment_documents[B draft]          in  200  404  404  404  404  404  404  404  404  404  404
+GET  amendment_sign[B draft]               in  200  404  404  404  404  404  404  404  404  404  404
+POST amendment_sign[B draft]               in  200  404  404  404  404  404  404  404  404  404  404
+GET  amendment_withdraw[B draft]          405  405  405  405  405  405  405  405  405  405  405  405
+POST amendment_withdraw[B draft]           in  302  404  404  404  404  404  404  404  404  404  404
+GET  amendment_extract[B inscribed]        in  200  404  404  404  404  404  404  404  404  404  404
+POST amendment_extract[B inscribed]       405  405  405  405  405  405  405  405  405  405  405  405
+GET  amendment_doc[B inscribed]            in  403  403  200  200  404  200  200  404  403  mfa  403
+POST amendment_doc[B inscribed]           405  405  405  405  405  405  405  405  405  405  405  405
 GET  overdue_extracts                      in  403  403  200  403  403  200  403  403  403  mfa  403
 POST overdue_extracts                     405  405  405  405  405  405  405  405  405  405  405  405
 GET  register_search                       in  403  403  403  403  403  403  200  403  403  mfa  403

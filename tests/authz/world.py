@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
+from amendments import services as amendment_services
+from amendments.models import Amendment, AmendmentSignature, AuthorisedFiler
 from documents.models import SupportingDocument
 from notifications.models import Notification
 from payments import selectors as payment_selectors
@@ -25,8 +28,11 @@ from workflows.access import MANAGERS_GROUP
 from workflows.models import Desk, DeskMembership, Task
 
 from ..conftest import COMPANY_DATA, FOUNDER_DATA, PASSWORD
+from ..fees import cashier
+from ..journeys import pdf_bytes
 from ..registry.filings import attach_all
 from ..registry.procedure.helpers import advance_until, case_of, complete, task_of
+from ..workflows.helpers import approve_ready
 
 # Who asks, in the order of the matrix's columns.
 ROLES = ("anonymous", "owner", "other", "desk", "other_desk", "later_desk", "supervisor",
@@ -45,6 +51,8 @@ ROLE_HELP = {
     "no_mfa": "court registry clerk, staff, without a second factor",
     "manager": "read-only manager (group Gestionnaires, second factor): every desk's figures",
 }
+# B's company, after registration: one amendment inscribed (its extract issued), and the
+# owner's next one in draft (the one filing in flight).
 # The counter's desk (payments): no procedure step belongs to it.
 CASHIER_DESK = "caisse"
 
@@ -66,6 +74,9 @@ class World:
     unpaid_invoice: str = ""  # D's invoice number
     paid_payment: str = ""  # the reference of A's counter payment (its receipt issued)
     closing_id: int = 0  # the cashier's closed day (no payment in it)
+    amended: Amendment | None = None  # B's inscribed amendment (capital), extract issued
+    amendment: Amendment | None = None  # B's amendment in draft (name)
+    amended_document_id: int = 0  # a supporting document of the inscribed amendment
 
 
 def _user(email: str, *, desk: str | None = None, mfa: bool = True, supervisor: bool = False,
@@ -151,6 +162,14 @@ def build_world() -> World:
     world.paid_payment = paid.reference
     world.closing_id = payment_services.close_counter_day(cashier=users["cashier"]).pk
 
+    company = world.registered.company
+    world.amended = _inscribed_amendment(owner, company, clerks)
+    world.amendment = amendment_services.start_amendment(
+        company_id=company.pk, user=owner, change_type="name")
+
+    world.amended_document_id = SupportingDocument.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Amendment),
+        subject_id=world.amended.pk).values_list("pk", flat=True).first()
     world.document_id = _document_of(world.filing)
     world.registrar_document_id = _document_of(world.at_registrar)
     world.notification_id = Notification.objects.filter(recipient=owner).values_list(
@@ -158,6 +177,35 @@ def build_world() -> World:
     for task in world.tasks.values():
         task.refresh_from_db()
     return world
+
+
+def _inscribed_amendment(owner, company, clerks) -> Amendment:
+    """A change of capital filed, signed, paid and approved by every desk of its procedure."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    amendment = amendment_services.start_amendment(company_id=company.pk, user=owner,
+                                                   change_type="capital")
+    amendment_services.save_changes(amendment_id=amendment.pk, user=owner,
+                                    changes={"capital": 500_000})
+    for requirement in amendment_services.required_documents(amendment):
+        amendment_services.attach_document(
+            amendment_id=amendment.pk, user=owner, requirement=requirement.code,
+            uploaded_file=SimpleUploadedFile(f"{requirement.code}.pdf", pdf_bytes(),
+                                             content_type="application/pdf"))
+    challenge = amendment_services.request_signature_code(amendment_id=amendment.pk,
+                                                          user=owner)
+    AmendmentSignature.objects.filter(pk=challenge.pk).update(code_hash=make_password("123456"))
+    amendment_services.confirm_signature(amendment_id=amendment.pk, user=owner, code="123456",
+                                         ip_address=None)
+    invoice = payment_selectors.invoice_of(amendment)
+    payment_services.record_counter_payment(invoice_number=invoice.number, cashier=cashier(),
+                                            method="cash", amount=invoice.amount)
+    case = case_of(amendment)
+    for step in ("intake", "registry", "registrar"):
+        approve_ready(case, step, clerks)  # the registrar's approval issues the extract
+    amendment.refresh_from_db()
+    assert amendment.extract is not None
+    return amendment
 
 
 def _document_of(application: Application) -> int:
@@ -183,4 +231,6 @@ def snapshot() -> tuple:
         IssuedDocument.objects.count(),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         list(get_user_model().objects.order_by("pk").values_list("pk", "preferred_language")),
+        list(Amendment.objects.order_by("pk").values_list("pk", "state", "changes")),
+        list(AuthorisedFiler.objects.order_by("pk").values_list("pk", "user_id")),
     )

@@ -166,13 +166,14 @@ def test_the_steps_days_and_breaches_csv_equal_the_figures(client, manager):
     days = _csv(client.get(reverse(url, args=["debit"])))
     breaches = _csv(client.get(reverse(url, args=["echeances"])))
 
-    assert steps[0] == ["Guichet", "Étape", "Traitées", "Délai médian (heures)",
+    assert steps[0] == ["Procédure", "Guichet", "Étape", "Traitées", "Délai médian (heures)",
                         "Délai 90e centile (heures)", "Décidées après l'échéance"]
     names = {desk.code: desk.name for desk in Desk.objects.all()}
+    procedure = Task.objects.filter(step_id="intake").first().case.definition.title
     assert sorted(steps[1:]) == sorted([
-        [names["guichet"], Task.objects.filter(step_id="intake").first().title,
+        [procedure, names["guichet"], Task.objects.filter(step_id="intake").first().title,
          "4", "0.42", "1.32", "2"],
-        [names["greffe"], Task.objects.filter(step_id="inspection").first().title,
+        [procedure, names["greffe"], Task.objects.filter(step_id="inspection").first().title,
          "1", "0.67", "0.67", "0"]])
     today = timezone.localdate()
     assert days[0] == ["Jour", "Tâches décidées", "Dossiers terminés"]

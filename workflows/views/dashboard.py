@@ -64,9 +64,10 @@ def _desk_rows(board):
 
 
 def _step_rows(board):
-    header = [_("Guichet"), _("Étape"), _("Traitées"), _("Délai médian (heures)"),
-              _("Délai 90e centile (heures)"), _("Décidées après l'échéance")]
-    rows = [[row.desk.name, row.title, row.decided, figures.hours(row.median),
+    header = [_("Procédure"), _("Guichet"), _("Étape"), _("Traitées"),
+              _("Délai médian (heures)"), _("Délai 90e centile (heures)"),
+              _("Décidées après l'échéance")]
+    rows = [[row.procedure, row.desk.name, row.title, row.decided, figures.hours(row.median),
              figures.hours(row.p90), row.late_decisions] for row in board.steps]
     return header, rows
 
