@@ -131,3 +131,54 @@ def _print_stats(profiler, order: str, entries: int, prefix: str, *restrictions)
     root = os.getcwd() + os.sep
     for line in lines[start:start + entries + 1]:
         print(f"# {prefix} {line.replace(root, '')}")
+
+
+def _cpu_of(pid: int) -> float:
+    """Seconds of CPU (user + system) process `pid` has used; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> list[tuple[int, str, int]]:
+    """(pid, command name, process group) of every process this user can read."""
+    rows = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    text = stat.read()
+            except OSError:
+                continue
+            name = text[text.index("(") + 1:text.rindex(")")]
+            rows.append((int(entry), name, int(text.rsplit(")", 1)[1].split()[2])))
+    return rows
+
+
+class CpuMeter:
+    """Where the CPU went during a run, by side: this process, a worker's process group,
+    and PostgreSQL's server processes (on this machine). Read /proc before and after."""
+
+    def __init__(self, *, worker_group: int | None = None) -> None:
+        self.worker_group = worker_group
+
+    def sample(self) -> dict[str, float]:
+        sides = {"driver": _cpu_of(os.getpid()), "worker": 0.0, "postgresql": 0.0}
+        for pid, name, group in _processes():
+            if self.worker_group is not None and group == self.worker_group:
+                sides["worker"] += _cpu_of(pid)
+            elif name == "postgres":
+                sides["postgresql"] += _cpu_of(pid)
+        return sides
+
+    def __enter__(self):
+        self.before = self.sample()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        after = self.sample()
+        # A server process that ended during the run takes its CPU with it: never below 0.
+        self.used = {side: max(0.0, after[side] - self.before[side]) for side in after}
