@@ -3,7 +3,14 @@ definitions, registered with the engine by AmendmentsConfig.ready())."""
 
 from __future__ import annotations
 
+import re
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
 from registry.checks import name_evidence
+from registry.models import ProhibitedPerson
 from registry.similarity import NameStatus, check_name
 from workflows.services import CheckFailed, CheckResult
 
@@ -37,8 +44,43 @@ def name_check(*, case, task) -> CheckResult:
     return CheckResult(result.message, evidence)
 
 
+def _words(text: str) -> set[str]:
+    return {word.casefold() for word in re.findall(r"\w+", text)}
+
+
+def managers_screening(*, case, task) -> CheckResult:
+    """The new managers against the list of persons barred from managing a company. The
+    change declares names only (their identity is in the documents the desk reads), so
+    the list is matched on the name: a person whose last and first names are all in a
+    new manager's name goes to a clerk, who compares the identity documents."""
+    amendment = Amendment.objects.get(pk=case.subject_id)
+    today = timezone.localdate()
+    active = ProhibitedPerson.objects.filter(Q(until__isnull=True) | Q(until__gte=today))
+    problems, evidence = [], []
+    for manager in amendment.changes.get("managers", []):
+        name = manager.get("name", "")
+        words = _words(name)
+        candidates = active.filter(last_name__iregex=r"^(" + "|".join(
+            re.escape(word) for word in words) + r")$") if words else active.none()
+        barred = [person for person in candidates
+                  if _words(person.last_name) | _words(person.first_name) <= words]
+        if barred:
+            problem = _("%(name)s porte le nom d'une personne interdite de gérer "
+                        "(%(decision)s) : comparez les pièces d'identité.") % {
+                "name": name, "decision": barred[0].decision}
+            problems.append(problem)
+            evidence.append({"label": name, "value": problem})
+        else:
+            evidence.append({"label": name, "value": _(
+                "absent(e) de la liste des personnes interdites de gérer (sur le nom)")})
+    if problems:
+        raise CheckFailed(" ".join(problems), evidence=evidence)
+    return CheckResult(_("Nouveaux dirigeants contrôlés."), evidence)
+
+
 HANDLERS = {
     "name_check": name_check,
+    "managers_screening": managers_screening,
     "amendment_approved": amendment_approved,
     "amendment_returned": amendment_returned,
     "amendment_rejected": amendment_rejected,

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from documents.models import DocumentKind, IssuedDocument
 from documents.verification import verify_pdf
-from registry.models import Company, CompanyStatus
+from registry.models import Company, CompanyStatus, ProhibitedPerson
 from workflows import selectors as workflow_selectors
 from workflows.models import TaskState
 
@@ -80,3 +80,32 @@ def test_a_new_name_close_to_another_companys_goes_to_a_clerk(
     assert check.state == TaskState.FAILED  # a person weighs it, with what was found
     assert other.name in " ".join(f"{row['label']} {row['value']}" for row in check.evidence)
     assert not case.tasks.filter(step_id="registry", state=TaskState.READY).exists()
+
+
+def test_a_new_manager_barred_from_managing_goes_to_a_clerk(
+        client, company, entrepreneur, clerks, django_capture_on_commit_callbacks):
+    ProhibitedPerson.objects.create(last_name="Mensah", first_name="Afi",
+                                    decision="Tribunal de Lomé, jugement n° 12/2025")
+    client.force_login(entrepreneur)
+    amendment = file(client, company, entrepreneur, "managers",
+                     {"managers": "Kossi Agbeko\nAFI MENSAH", "role": "manager"})
+    (intake,) = ready_tasks(amendment)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decide(clerks["guichet"], intake, "approve").status_code == 302
+
+    check = workflow_selectors.case_for(amendment).tasks.get(step_id="screening")
+    assert check.state == TaskState.FAILED
+    assert "interdite de gérer" in check.error
+    assert [row["label"] for row in check.evidence] == ["Kossi Agbeko", "AFI MENSAH"]
+
+
+def test_new_managers_not_on_the_list_pass_the_screening(
+        client, company, entrepreneur, clerks, django_capture_on_commit_callbacks):
+    ProhibitedPerson.objects.create(last_name="Mensah", first_name="Yao",
+                                    decision="Tribunal de Lomé, jugement n° 13/2025")
+    client.force_login(entrepreneur)
+    amendment = file(client, company, entrepreneur, "managers",
+                     {"managers": "Afi Mensah", "role": "manager"})  # another Mensah
+    instruct(amendment, clerks, django_capture_on_commit_callbacks)
+    check = workflow_selectors.case_for(amendment).tasks.get(step_id="screening")
+    assert check.state == TaskState.APPROVED
