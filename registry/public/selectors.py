@@ -18,13 +18,25 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import F, IntegerField, JSONField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast
+from django.db.models import (
+    BooleanField,
+    F,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Least
 from django.http import Http404
 from django.utils import timezone
 
 from ..legal_forms import Role
 from ..models import MANAGING_ROLES, Company, CompanyChange, Party, PublicEvent
+from ..names import MAX_LENGTH as NAME_MAX_LENGTH
 from ..names import normalize
 from ..register import latest_change
 from ..similarity import trigrams
@@ -42,10 +54,25 @@ SEARCH_PAGE_SIZE = 25
 NAME_SEARCH_THRESHOLD = 0.4
 # Words of a search beyond these are not required (they still rank the names found).
 NAME_SEARCH_MAX_WORDS = 6
+# The words of a name, each keyed with the name's count of distinct trigrams
+# ("informatique:21"): the expression migration 0012's index is built on, written the same
+# (change both together). A one-word search reads the names that contain the word itself
+# straight from it, closest first (_exact_word_rows).
+WORD_KEYS = (r"string_to_array(regexp_replace(normalized_name, '([a-z0-9]+)', "
+             r"'\1:' || array_length(show_trgm(normalized_name), 1)::text, 'g'), ' ')")
+# Most distinct trigrams a normalised name can have: one per letter and one more per word.
+_MAX_NAME_TRIGRAMS = NAME_MAX_LENGTH + 1
+# A one-word search longer than this is ranked by the trigram index alone: up to it, a
+# name without the word itself has a word similarity below 0.9995 (shared trigrams over
+# fewer than 2,000), so it never ranks among the names that contain it.
+_EXACT_WORD_MAX_LENGTH = 100
 # A company's public history is short; the bound only keeps a page's size predictable.
 EVENTS_SHOWN = 100
 # Similarities kept to 3 decimals, as an integer a cursor holds exactly.
 _RELEVANCE_SCALE = 1000
+# The relevance of a name with the word searched in it (word similarity 1), before its
+# whole-name similarity is added: every name found otherwise ranks below it.
+_EXACT_WORD = _RELEVANCE_SCALE * (_RELEVANCE_SCALE + 1)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 # What reads as an RCCM number (registry.identifiers.format_rccm: TG-LOM-2026-B-00042):
@@ -279,32 +306,100 @@ def _relevance(word_score: float, whole_score: float) -> int:
 def _name_rows_postgresql(companies: QuerySet[Company], wanted: str, *,
                           after: Cursor | None, size: int) -> list[Company]:
     from django.contrib.postgres.lookups import TrigramWordSimilar
-    from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
-    scale = _RELEVANCE_SCALE
-    relevance = (Cast(TrigramWordSimilarity(wanted, "normalized_name") * scale,
-                      IntegerField()) * (scale + 1)
-                 + Cast(TrigramSimilarity("normalized_name", wanted) * scale, IntegerField()))
-    # `%>` is the operator the GIN trigram index (migration 0002) serves, one per word.
-    for word in _required_words(wanted):
-        companies = companies.filter(TrigramWordSimilar(F("normalized_name"), Value(word)))
-    rows = companies.annotate(relevance=relevance)
-    if after is not None and after.relevance is not None:
-        rows = rows.filter(Q(relevance__lt=after.relevance)
-                           | Q(relevance=after.relevance, pk__gt=after.company_id))
-    rows = rows.order_by(F("relevance").desc(), "pk")[:size + 1]
+    if after is not None and after.relevance is None:  # not a name search's cursor
+        after = None
+    one_word = " " not in wanted and len(wanted) <= _EXACT_WORD_MAX_LENGTH
     nested = connection.in_atomic_block
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        found: list[Company] = []
+        if one_word and (after is None or after.relevance >= _EXACT_WORD):
+            # The names with the word itself first, straight from migration 0012's index.
+            found = _exact_word_rows(companies, wanted, after=after, size=size)
+            if len(found) > size:
+                return found
+            after = None  # they are all shown: the other names follow, from their first
         # `%>` compares with this setting, for this transaction only.
         cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold', true), "
                        "set_config('pg_trgm.word_similarity_threshold', %s, true)",
                        [str(NAME_SEARCH_THRESHOLD)])
         previous = cursor.fetchone()[0]
-        found = list(rows)
+        # `%>` is the operator the GIN trigram index (migration 0002) serves, one per word.
+        for word in _required_words(wanted):
+            companies = companies.filter(TrigramWordSimilar(F("normalized_name"), Value(word)))
+        if one_word:
+            # The names with the word itself are all read above (their relevance is
+            # _EXACT_WORD or more): the others follow them, even one whose trigrams hold
+            # the word across two of its words (word similarity 1 as well).
+            rows = companies.exclude(_contains_word(wanted)).annotate(
+                relevance=Least(_relevance_sql(wanted), Value(_EXACT_WORD - 1)))
+        else:
+            rows = companies.annotate(relevance=_relevance_sql(wanted))
+        if after is not None:
+            rows = rows.filter(Q(relevance__lt=after.relevance)
+                               | Q(relevance=after.relevance, pk__gt=after.company_id))
+        found += rows.order_by(F("relevance").desc(), "pk")[:size + 1 - len(found)]
         if nested and previous is not None:  # the enclosing transaction goes on: as it was
             cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
                            [previous])
     return found
+
+
+def _relevance_sql(wanted: str):
+    """_relevance, computed by pg_trgm."""
+    from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+
+    scale = _RELEVANCE_SCALE
+    return (Cast(TrigramWordSimilarity(wanted, "normalized_name") * scale, IntegerField())
+            * (scale + 1)
+            + Cast(TrigramSimilarity("normalized_name", wanted) * scale, IntegerField()))
+
+
+def _contains_word(word: str) -> RawSQL:
+    """The name has this word (a normalised name's words are [a-z0-9]+, one space apart)."""
+    return RawSQL("(' ' || normalized_name || ' ') LIKE %s", (f"% {word} %",),
+                  output_field=BooleanField())
+
+
+def _exact_word_rows(companies: QuerySet[Company], word: str, *, after: Cursor | None,
+                     size: int) -> list[Company]:
+    """The names that contain `word` itself, closest first (size + 1 at most).
+
+    Their word similarity is 1 and their similarity is the word's trigrams over the name's
+    distinct trigrams, a count the index keys the word with ("informatique:21"): the
+    counts are read in turn, from the word's own count up, those that round to one
+    relevance together (in id order then), until the page is full. Each is one entry of
+    the index, so a word common to thousands of names reads only the few hundred rows
+    that rank first, and a rare one a few hundred empty entries."""
+    scale = _RELEVANCE_SCALE
+    page = companies.filter(RawSQL(f"{WORD_KEYS} && counts.keys", (),
+                                   output_field=BooleanField()))
+    if after is not None:
+        page = page.filter(RawSQL("(counts.relevance < %s OR registry_company.id > %s)",
+                                  (after.relevance, after.company_id),
+                                  output_field=BooleanField()))
+    page_sql, page_params = (page.annotate(relevance=_relevance_sql(word)).order_by()
+                             .query.sql_with_params())
+    # The relevance of a name with the word and t distinct trigrams, as _relevance_sql
+    # computes it (similarity() divides in real). `id + 0`: the planner, which cannot
+    # estimate `&&` on a parameter, would otherwise walk the primary key for the order.
+    counts = ("SELECT t, %s + ((array_length(show_trgm(%s::text), 1)::real / t::real)"
+              " * %s::double precision)::integer AS relevance "
+              "FROM generate_series(array_length(show_trgm(%s::text), 1), %s) AS t")
+    counts_params: list = [_EXACT_WORD, word, scale, word, _MAX_NAME_TRIGRAMS]
+    bound = ""
+    if after is not None:
+        bound = "HAVING relevance <= %s "
+        counts_params.append(after.relevance)
+    # LATERAL: the counts, closest first, each read once the previous ones are exhausted;
+    # the LIMIT stops there once the page is full.
+    sql = (f"SELECT page.* FROM (SELECT relevance, array_agg(%s || ':' || t) AS keys "
+           f"FROM ({counts}) AS by_count GROUP BY relevance {bound}"
+           f"ORDER BY relevance DESC) AS counts "
+           f"CROSS JOIN LATERAL ({page_sql} ORDER BY registry_company.id + 0 LIMIT %s) AS page "
+           f"LIMIT %s")
+    params = [word, *counts_params, *page_params, size + 1, size + 1]
+    return list(Company.objects.raw(sql, params))
 
 
 def word_similarity(wanted: str, normalized: str) -> float:

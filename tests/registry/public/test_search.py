@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -282,3 +282,83 @@ def test_a_date_at_the_end_of_the_calendar_is_refused_in_french_not_a_server_err
     response = client.get(reverse("public:search"), {"au": "9999-12-31", "du": "0001-01-01"})
     assert response.status_code == 200
     assert "Saisissez une date entre 1900 et 2100." in response.content.decode()
+
+
+# --- one common word (PostgreSQL: migration 0012's index) -------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    "postgresql" not in connection.settings_dict["ENGINE"],
+    reason="pg_trgm needs PostgreSQL (DATABASE_URL)",
+)
+
+
+def _ranked(word: str) -> list[int]:
+    """Every company a search by `word` finds, in its order, computed over the whole
+    register: relevance (word similarity, then whole-name similarity), the names with the
+    word itself before the others, then id."""
+    relevance = ("(word_similarity(%(w)s, normalized_name) * 1000)::integer * 1001"
+                 " + (similarity(normalized_name, %(w)s) * 1000)::integer")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM (SELECT id, {relevance} AS relevance, (' ' || normalized_name"
+            f" || ' ') LIKE %(like)s AS has_word FROM registry_company"
+            f" WHERE word_similarity(%(w)s, normalized_name) >= %(threshold)s) AS found"
+            f" ORDER BY CASE WHEN relevance < 1001000 OR has_word THEN relevance"
+            f" ELSE 1000999 END DESC, id",
+            {"w": word, "like": f"% {word} %", "threshold": selectors.NAME_SEARCH_THRESHOLD})
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def common_word():
+    """"Commerce" in 40 names of every length, many alike (same relevance), a mistyped
+    one, one that has its trigrams across two words, and names without it."""
+    firsts = ["Kofi", "Ama", "Dzidzo", "Kodjovi", "Afiwa", "Sena", "Elom", "Yawovi"]
+    for number in range(40):
+        place = ["", "", "Lomé", "Kara", "Afrique de l'Ouest"][number % 5]
+        make_company(f"{firsts[number % 8]} Commerce {place}".strip())
+    make_company("Kodjo Comerce")  # a typo in the name: found, after the names with the word
+    make_company("Ecommerce Commo")  # word similarity 1 without the word itself
+    for number in range(5):
+        make_company(f"Lomé Transport {number}")
+
+
+@on_postgresql
+@pytest.mark.parametrize("size", [4, 7, 25])
+def test_pages_of_a_common_word_follow_the_ranking_without_repeat_or_gap(common_word, size):
+    seen = _walk_selector(RegisterFilters(query="Commerce"), size=size)
+
+    assert seen == _ranked("commerce")
+    assert len(seen) == 42 == len(set(seen))
+    by_id = Company.objects.in_bulk(seen)
+    assert [by_id[pk].name for pk in seen[:2]] == ["Ama Commerce", "Ama Commerce"]  # shortest
+    assert [by_id[pk].name for pk in seen[-2:]] == ["Ecommerce Commo", "Kodjo Comerce"]
+
+
+@on_postgresql
+def test_a_common_word_mistyped_still_finds_its_names(common_word):
+    seen = _walk_selector(RegisterFilters(query="comerce"), size=10)
+
+    assert seen == _ranked("comerce") and len(seen) == 42
+    assert Company.objects.get(pk=seen[0]).name == "Kodjo Comerce"
+
+
+@on_postgresql
+def test_a_common_word_filtered_keeps_the_filter(common_word):
+    make_company("Kara Commerce", region="kara")
+
+    page = search_register(RegisterFilters(query="commerce", region="kara"))
+
+    assert [company.name for company in page.companies] == ["Kara Commerce"]
+
+
+@on_postgresql
+def test_a_common_word_reads_its_first_page_from_the_word_index(common_word):
+    with CaptureQueriesContext(connection) as captured:
+        page = search_register(RegisterFilters(query="commerce"), size=5)
+    assert len(page.companies) == 5 and len(captured) == 1
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + captured[0]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "registry_company_name_word_keys" in plan
