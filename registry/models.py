@@ -88,6 +88,15 @@ class Application(FSMModelMixin, models.Model):
         verbose_name = _("dossier d'immatriculation")
         verbose_name_plural = _("dossiers d'immatriculation")
         ordering = ("-created_at",)
+        # A desk typing a NIF or employer number is refused if another filing in progress
+        # holds it (services.registration.identifier_holder): found by index, not by
+        # reading every filing of the country.
+        indexes = [
+            models.Index(fields=["nif"], name="application_nif",
+                         condition=~models.Q(nif="")),
+            models.Index(fields=["employer_number"], name="application_employer_number",
+                         condition=~models.Q(employer_number="")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} - {self.company_name}"
