@@ -94,3 +94,15 @@ def sign_with_code(page, email: str) -> None:
     code = wait_for_mail(email, r"code de signature : (\d{6})", after=after).group(1)
     page.fill("#id_code", code)
     submit(page, "main form:has(#id_code) button[type=submit]")
+
+
+def ready_amendment_task(amendment) -> Task | None:
+    """The clerk's task an amendment waits on (its case, found through the workflows'
+    selectors: an amendment's id may also be some creation filing's)."""
+    from workflows import selectors as workflow_selectors
+
+    case = workflow_selectors.case_for(amendment)
+    if case is None:
+        return None
+    return Task.objects.filter(case=case, state=TaskState.READY,
+                               kind="manual").select_related("desk").first()
