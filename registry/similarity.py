@@ -8,6 +8,10 @@ computes it with the `%` operator and the GIN trigram indexes of migration
 Python over the names that share a fragment with the one checked. A candidate found on
 the whole normalised names must then be close on its distinctive words too (COMMON_WORDS
 such as "Groupe", "Services", "Togo" dropped): names alike only by those are not similar.
+A short name (KEYED_LENGTHS) one typo away from another keeps too few trigrams to be
+found so: those are also looked up by their deletion keys (migration
+0014_name_deletion_keys), and kept for a letter left out or added or two neighbours
+swapped, not for a letter replaced (see _similar).
 
 The same check serves the form (the result shows while the applicant types) and the
 engine's automatic step (registry.checks.name_check), which checks again on submission.
@@ -35,6 +39,8 @@ DEFAULT_SIMILARITY_THRESHOLD = 0.75
 # The trigram index is asked for names this much less similar than the threshold: the
 # decision (distinctive words, typos) is taken on the candidates it returns.
 RETRIEVAL_MARGIN = 0.2
+# At most this many short names one typo away (deletion keys) are weighed, from each table.
+ONE_TYPO_CANDIDATES = 20
 DEFAULT_RESERVED_WORDS_FILE = Path(__file__).resolve().parent / "data" / "reserved_words.yaml"
 # Filings that hold their name until decided, from their signature (waiting for the fee
 # too: first signed, first served). The partial index on pending filings (migrations 0002
@@ -159,14 +165,15 @@ def trigram_similarity(left: str, right: str) -> float:
 COMMON_WORDS = frozenset({"group", "groupe", "groupes", "service", "services", "togo"})
 
 
-def _one_edit_apart(word: str, other: str) -> bool:
-    """One letter replaced, added or left out, or two neighbours swapped."""
+def _one_edit_apart(word: str, other: str, *, replaced: bool = True) -> bool:
+    """One letter replaced (unless `replaced` is false), added or left out, or two
+    neighbours swapped."""
     if abs(len(word) - len(other)) > 1:
         return False
     if len(word) == len(other):
         differ = [index for index, (a, b) in enumerate(zip(word, other, strict=True))
                   if a != b]
-        return len(differ) == 1 or (
+        return (replaced and len(differ) == 1) or (
             len(differ) == 2 and differ[1] == differ[0] + 1
             and word[differ[0]] == other[differ[1]] and word[differ[1]] == other[differ[0]])
     short, long = sorted((word, other), key=len)
@@ -204,15 +211,16 @@ def distinctive_similarity(left: str, right: str) -> float:
 TYPO_WORD_LENGTH = 4
 
 
-def same_words_but_a_typo(left: str, right: str) -> bool:
+def same_words_but_a_typo(left: str, right: str, *, replaced: bool = True) -> bool:
     """The same distinctive words in the same order, each equal or, when long enough, one
     typo away (a letter replaced, added, left out, or two swapped): "Kpalime Transit" and
     "Kpalmie Transit". Trigrams lose up to three of a short word's grams to one typo; the
-    words do not."""
+    words do not. Without `replaced`, a letter replaced is not taken for a typo."""
     left_words, right_words = distinctive(left).split(), distinctive(right).split()
     if len(left_words) != len(right_words) or left_words == right_words:
         return False
-    return all(a == b or (max(len(a), len(b)) >= TYPO_WORD_LENGTH and _one_edit_apart(a, b))
+    return all(a == b or (max(len(a), len(b)) >= TYPO_WORD_LENGTH
+                          and _one_edit_apart(a, b, replaced=replaced))
                for a, b in zip(left_words, right_words, strict=True))
 
 
@@ -224,6 +232,33 @@ def extends(wanted: str, existing: str) -> bool:
         return False
     return any(outer[start:start + len(inner)] == inner
                for start in range(len(outer) - len(inner) + 1))
+
+
+# Names this long (in characters, spaces included) are also found by their deletion keys:
+# one typo costs a short name up to four of its few trigrams, which leaves it under any
+# sensible trigram threshold ("bopl" and "boal": 0.25). Longer names keep enough. Migration
+# 0014_name_deletion_keys indexes the same lengths: change both together.
+KEYED_LENGTHS = range(3, 13)
+
+
+def deletion_keys(normalized: str) -> set[str]:
+    """The name with each of its characters left out in turn, and the name itself: two
+    names one typo apart (a letter replaced, added, left out, or two neighbours swapped)
+    share one of these keys. Migration 0014's SQL function registry_name_deletion_keys
+    computes the same keys."""
+    return {normalized[:index] + normalized[index + 1:]
+            for index in range(len(normalized))} | {normalized}
+
+
+def _keyed_query(wanted: str) -> set[str] | None:
+    """The keys to look up for a wanted name, and for its distinctive words alone
+    ("CAFPLSE Sociéété", its legal form mistyped, for "CAFPLSE"), when a keyed name
+    (KEYED_LENGTHS) may be one typo away from either; None otherwise."""
+    keys: set[str] = set()
+    for form in {wanted, distinctive(wanted)}:
+        if KEYED_LENGTHS.start - 1 <= len(form) <= KEYED_LENGTHS.stop:
+            keys |= deletion_keys(form)
+    return keys or None
 
 
 def _retrieval_threshold(threshold: float) -> float:
@@ -265,11 +300,18 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
     # indexes hold); a candidate stays only if its distinctive words are close too, so
     # that "Groupe Services Kara" and "Groupe Services Lomé" are not confused by their
     # shared common words. The score shown is that of the distinctive words.
+    #
+    # A short name found by its deletion keys only (its trigrams too far apart) is one
+    # typo away if a letter was left out or added or two neighbours swapped ("MEBEJDI",
+    # "IAM" for "MEBEDJI", "IMAM"), not replaced: among a million names, most short ones
+    # have a neighbour one letter replaced ("COADIET", "COADIOT"), a name of its own as
+    # often as a typo.
     matches = []
-    for row_name, normalized, _score, source, reference in rows:
+    for row_name, normalized, found_score, source, reference in rows:
         score = distinctive_similarity(wanted, normalized)
-        if (score >= threshold or same_words_but_a_typo(wanted, normalized)
-                or extends(wanted, normalized)):
+        if (score >= threshold or extends(wanted, normalized)
+                or same_words_but_a_typo(wanted, normalized,
+                                         replaced=found_score >= retrieve)):
             matches.append(NameMatch(name=row_name, normalized=normalized, score=score,
                                      source=source, reference=reference))
     # Best first; among equals the same name first, then the register before filings.
@@ -279,8 +321,11 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
 
 
 def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope: _Scope):
+    from django.contrib.postgres.fields import ArrayField
     from django.contrib.postgres.lookups import TrigramSimilar
     from django.contrib.postgres.search import TrigramSimilarity
+    from django.db.models import Func, TextField
+    from django.db.models.functions import Length
 
     def close(queryset: QuerySet, name_field: str, reference_field: str, source: str):
         rows = (queryset.filter(TrigramSimilar(F("normalized_name"), Value(wanted)))
@@ -292,13 +337,45 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
         return [(row_name, normalized, score, source, reference)
                 for row_name, normalized, score, reference in rows[:max(limit * 10, 50)]]
 
+    keys = _keyed_query(wanted)
+
+    def one_typo(queryset: QuerySet, name_field: str, reference_field: str, source: str):
+        """The short names sharing a deletion key with the wanted one (migration 0014's
+        indexes: the same function, the same lengths), those the trigrams miss."""
+        rows = (queryset.alias(
+                    name_length=Length("normalized_name"),
+                    name_keys=Func(F("normalized_name"), function="registry_name_deletion_keys",
+                                   output_field=ArrayField(TextField())))
+                .filter(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
+                        name_keys__overlap=sorted(keys))
+                .annotate(score=TrigramSimilarity("normalized_name", wanted))
+                .order_by("-score", "normalized_name")
+                .values_list(name_field, "normalized_name", "score", reference_field))
+        return [(row_name, normalized, score, source, reference)
+                for row_name, normalized, score, reference in rows[:ONE_TYPO_CANDIDATES]]
+
     # `%` (the operator the GIN index serves) compares with this setting, for this
     # transaction only.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                        [str(threshold)])
-        return (close(scope.companies(), "name", "rccm_number", "company")
+        rows = (close(scope.companies(), "name", "rccm_number", "company")
                 + close(scope.pending_filings(), "company_name", "reference", "application"))
+        if keys is not None:
+            rows += (one_typo(scope.companies(), "name", "rccm_number", "company")
+                     + one_typo(scope.pending_filings(), "company_name", "reference",
+                                "application"))
+    return _distinct(rows)
+
+
+def _distinct(rows: list[tuple]) -> list[tuple]:
+    """Each row once (a name both searches found), in the order found."""
+    seen, kept = set(), []
+    for row in rows:
+        if (row[3], row[4]) not in seen:
+            seen.add((row[3], row[4]))
+            kept.append(row)
+    return kept
 
 
 def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
@@ -311,6 +388,9 @@ def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
     sharing = Q()
     for fragment in fragments:
         sharing |= Q(normalized_name__contains=fragment)
+    keys = _keyed_query(wanted)
+    if keys is not None:
+        sharing |= Q(normalized_name__in=keys)  # "bopl" for "bpol": no fragment in common
     sources = (
         ("company", scope.companies().values_list("name", "normalized_name", "rccm_number")),
         ("application", scope.pending_filings()
@@ -320,7 +400,8 @@ def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
     for source, candidates in sources:
         for row_name, normalized, reference in candidates.filter(sharing):
             score = trigram_similarity(wanted, normalized)
-            if score >= threshold:
+            if score >= threshold or (keys is not None and len(normalized) in KEYED_LENGTHS
+                                      and not keys.isdisjoint(deletion_keys(normalized))):
                 rows.append((row_name, normalized, score, source, reference))
     return rows
 

@@ -11,7 +11,7 @@ names are), invented brands, acronyms (SOTRAKA), faith names (Grâce de Dieu), E
 words, "Ets … et Fils", "Groupe …", some with a legal form; so trigrams are varied, and
 common words (Transports, Services, Lomé) are shared by many names, as on a real register. The
 trigram indexes are dropped before loading (COPY) and built afterwards, timed, then
-ANALYZE.
+ANALYZE; so are the deletion-key indexes of short names (migration 0014).
 
 Lookups (300 by default, after 30 untimed to warm the cache), a third each: a registered
 name with one typo, a registered name as an applicant would type it (accents, case, a
@@ -19,11 +19,12 @@ legal form: "taken"), a new name from the same words. Each is the whole check_na
 form and the engine call: the same-name lookups, the trigram search on the register and
 on pending filings, the reserved words. Target: p95 <= 30 ms.
 
-The lookups run twice, and the figures print side by side: the previous method (whole
-normalised names, common words such as "Groupe", "Services", "Togo" included) and the
-current one (a candidate must also be close on its distinctive words). Precision and
-recall count the typo'd and retyped names as those a clerk should see, the new names as
-those he should not.
+The lookups run twice, and the figures print side by side: the previous method (the
+trigram search alone) and the current one (short names also looked up by their deletion
+keys, migration 0014, so that a short name with one typo is found). Both weigh the
+candidates on their distinctive words (common words such as "Groupe", "Services", "Togo"
+dropped). Precision and recall count the typo'd and retyped names as those a clerk should
+see, the new names as those he should not.
 
 Baselines, in the same run and on the same lookups:
 - the check as it was before similarity, an exact look-up of the normalised name on the
@@ -296,7 +297,7 @@ def load(names: list[tuple[str, str]], pending: list[tuple[str, str]]) -> None:
 
 def trigram_indexes(kind: str) -> dict[str, str]:
     """The migrations' index statements (the filings' one as migration 0010 left it),
-    with GiST instead of GIN if asked."""
+    with GiST instead of GIN if asked, and the deletion-key indexes of migration 0014."""
     pending = import_module("registry.migrations.0010_pending_payment_holds_its_name")
     statements = {**import_module("registry.migrations.0002_name_trigram_indexes").INDEXES,
                   pending.INDEX: pending.statement()}
@@ -304,6 +305,9 @@ def trigram_indexes(kind: str) -> dict[str, str]:
         statements = {name: sql.replace("USING gin (normalized_name gin_trgm_ops)",
                                         "USING gist (normalized_name gist_trgm_ops)")
                       for name, sql in statements.items()}
+    keys = import_module("registry.migrations.0014_name_deletion_keys")
+    statements.update({name: keys.statement(name, concurrently=False)
+                       for name in keys.INDEXES})
     return statements
 
 
@@ -406,8 +410,9 @@ def main() -> int:
             cursor.execute("ANALYZE registry_application")
             cursor.execute("ANALYZE registry_company")
             cursor.execute("SELECT pg_relation_size('registry_company_normalized_name_trgm'), "
-                           "pg_relation_size('registry_company')")
-            index_bytes, table_bytes = cursor.fetchone()
+                           "pg_relation_size('registry_company'), "
+                           "pg_relation_size('registry_company_name_deletion_keys')")
+            index_bytes, table_bytes, keys_bytes = cursor.fetchone()
 
         third = args.lookups // 3
         typo_sources = rng.sample(registered, third)
@@ -430,16 +435,16 @@ def main() -> int:
                 durations.append((time.perf_counter() - started) * 1000)
             return results, durations
 
-        # The previous method, on the same lookups: the whole normalised names compared,
-        # common words included (no distinctive-word filter).
+        # The previous method, on the same lookups: the trigram search alone, without the
+        # deletion keys of short names.
         from registry import similarity
 
-        distinctive = similarity.distinctive
-        similarity.distinctive = lambda normalized: normalized
+        keyed_query = similarity._keyed_query
+        similarity._keyed_query = lambda wanted: None
         try:
             previous_results, previous_durations = run_lookups()
         finally:
-            similarity.distinctive = distinctive
+            similarity._keyed_query = keyed_query
         results, durations = run_lookups()
         exact = timed(exact_check, [lookups[index] for index in order])
         seqscan = timed(without_index, lookups[:SEQSCAN_LOOKUPS])
@@ -470,6 +475,7 @@ def main() -> int:
             print(f"index_build_{index_name}: {seconds:.1f} s")
         print(f"company_table_size: {table_bytes / 2**20:.0f} MB")
         print(f"company_trigram_index_size: {index_bytes / 2**20:.0f} MB")
+        print(f"company_deletion_keys_index_size: {keys_bytes / 2**20:.0f} MB")
         print(f"baseline_exact_btree_median: {statistics.median(exact):.2f} ms")
         print(f"baseline_exact_btree_p95: {p95(exact):.2f} ms")
         print(f"baseline_similarity_without_index_median: {statistics.median(seqscan):.0f} ms "

@@ -16,6 +16,7 @@ from registry.names import normalize
 from registry.similarity import (
     NameStatus,
     check_name,
+    deletion_keys,
     similar_names,
     trigram_similarity,
     trigrams,
@@ -120,6 +121,61 @@ def test_the_same_words_in_another_order_are_similar_not_taken(elephant):
 
     assert result.status == NameStatus.SIMILAR
     assert result.matches[0].score == pytest.approx(1.0)
+
+
+def test_deletion_keys_are_the_name_with_each_letter_left_out_and_the_name():
+    assert deletion_keys("imam") == {"imam", "mam", "iam", "imm", "ima"}
+    # One typo apart, a key in common: a letter left out, replaced, two swapped.
+    assert deletion_keys("imam") & deletion_keys("iam")
+    assert deletion_keys("sotraka") & deletion_keys("sotrama")
+    assert deletion_keys("sotraka") & deletion_keys("sotarka")
+
+
+@pytest.mark.parametrize("typed", ["SOTARKA", "Sotrka SARL", "STORAKA", "SOTAKA",
+                                   "Sotraka Sociéété"])
+def test_a_short_name_one_typo_away_is_found_though_its_trigrams_are_not_close(
+    register, typed
+):
+    # A letter left out, or two neighbours swapped: a short name keeps too few of its
+    # trigrams for the trigram search ("sotarka": 0.33), its deletion keys find it.
+    register("SOTRAKA", "TG-LOM-2025-B-00077")
+    assert trigram_similarity(normalize(typed), "sotraka") < 0.55
+
+    result = check_name(typed)
+
+    assert result.status == NameStatus.SIMILAR
+    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00077"]
+    assert "« SOTRAKA » (TG-LOM-2025-B-00077" in result.message
+
+
+def test_a_short_name_one_typo_away_is_shown_to_the_clerk(register, file_and_submit):
+    register("SOTRAKA", "TG-LOM-2025-B-00077")
+
+    with pytest.raises(CheckFailed) as failure:
+        run_name_check(file_and_submit("SOTARKA SARL"))
+    assert str(failure.value).startswith(
+        "Dénomination proche de : « SOTRAKA » (TG-LOM-2025-B-00077, ")
+
+
+def test_a_short_pending_filing_one_typo_away_is_found(file_and_submit):
+    filing = file_and_submit("AGETOP")
+
+    result = check_name("AGTEOP")
+
+    assert result.status == NameStatus.SIMILAR
+    assert [match.reference for match in result.matches] == [filing.reference]
+
+
+@pytest.mark.parametrize("typed", ["SOTRAMA", "KOFITA", "SOT", "TRAKA"])
+def test_a_different_short_name_is_not_flagged(register, typed):
+    # "SOTRAMA", one letter replaced, is a name of its own as often as a typo: among a
+    # million names most short ones have such a neighbour.
+    register("SOTRAKA", "TG-LOM-2025-B-00077")
+
+    result = check_name(typed)
+
+    assert result.status == NameStatus.AVAILABLE
+    assert result.matches == []
 
 
 def test_unrelated_names_are_not_similar(register):
@@ -322,6 +378,38 @@ def test_the_similarity_query_uses_the_trigram_indexes(elephant, submitted):
 
     assert "registry_company_normalized_name_trgm" in plans[0]
     assert "registry_application_pending_name_trgm" in plans[1]
+
+
+@on_postgresql
+@pytest.mark.parametrize("name", ["sotraka", "imam", "a b", "kpalime transit"])
+def test_the_python_deletion_keys_agree_with_the_sql_function(db, name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT registry_name_deletion_keys(%s)", [name])
+        [keys] = cursor.fetchone()
+
+    assert set(keys) == deletion_keys(name)
+
+
+@on_postgresql
+def test_the_one_typo_query_uses_the_deletion_key_indexes(register, file_and_submit):
+    register("SOTRAKA", "TG-LOM-2025-B-00077")
+    file_and_submit("AGETOP")
+    with CaptureQueriesContext(connection) as queries:
+        assert similar_names("SOTARKA")
+    searches = [q["sql"] for q in queries.captured_queries
+                if "registry_name_deletion_keys" in q["sql"]]
+    assert len(searches) == 2  # the register, then the pending filings
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plans = []
+        for sql in searches:
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+
+    assert "registry_company_name_deletion_keys" in plans[0]
+    assert "registry_application_pending_name_deletion_keys" in plans[1]
 
 
 def test_the_migration_brings_stored_normalized_names_up_to_date(elephant, submitted):
