@@ -209,9 +209,12 @@ class Driver:
                 application_id__in=[subject_of[c] for c in in_flight],
                 certificate__isnull=False).values_list("application_id", flat=True))
             in_flight = {c for c in in_flight if subject_of[c] not in issued}
-            if not decided and not issued:
+            if decided or issued:
+                deadline = time.monotonic() + timeout  # `timeout` seconds without progress
+            else:
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{len(in_flight)} cases stuck (worker down?)")
+                    raise RuntimeError(f"{len(in_flight)} cases stuck for {timeout} s "
+                                       "(worker down?)")
                 time.sleep(0.02)
         return time.perf_counter() - started
 
@@ -263,7 +266,7 @@ def run(cases: int, *, workers: int = 2, window: int = 200, profile_cases: int =
         try:
             wait_for_worker()
             driver = Driver(clerks)
-            with CpuMeter(worker_group=worker.pid) as cpu:
+            with CpuMeter(worker_group=worker.pid, database=database) as cpu:
                 elapsed = driver.run(case_ids, window=window, timeout=300)
         finally:
             stop_worker(worker)

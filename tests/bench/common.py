@@ -143,35 +143,39 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _processes() -> list[tuple[int, str, int]]:
-    """(pid, command name, process group) of every process this user can read."""
+def _processes() -> list[tuple[int, str, int, str]]:
+    """(pid, command name, process group, command line) of every process readable here."""
     rows = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/stat") as stat:
                     text = stat.read()
+                with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                    command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
             except OSError:
                 continue
             name = text[text.index("(") + 1:text.rindex(")")]
-            rows.append((int(entry), name, int(text.rsplit(")", 1)[1].split()[2])))
+            rows.append((int(entry), name, int(text.rsplit(")", 1)[1].split()[2]), command))
     return rows
 
 
 class CpuMeter:
     """Where the CPU went during a run, by side: this process, a worker's process group,
-    and PostgreSQL's server processes (on this machine). Read /proc before and after."""
+    and the PostgreSQL server processes serving `database` (other databases' work on a
+    shared machine is left out). Read from /proc before and after, process by process."""
 
-    def __init__(self, *, worker_group: int | None = None) -> None:
+    def __init__(self, *, worker_group: int | None = None, database: str = "") -> None:
         self.worker_group = worker_group
+        self.database = database
 
-    def sample(self) -> dict[str, float]:
-        sides = {"driver": _cpu_of(os.getpid()), "worker": 0.0, "postgresql": 0.0}
-        for pid, name, group in _processes():
+    def sample(self) -> dict[int, tuple[str, float]]:
+        sides = {os.getpid(): ("driver", _cpu_of(os.getpid()))}
+        for pid, name, group, command in _processes():
             if self.worker_group is not None and group == self.worker_group:
-                sides["worker"] += _cpu_of(pid)
-            elif name == "postgres":
-                sides["postgresql"] += _cpu_of(pid)
+                sides[pid] = ("worker", _cpu_of(pid))
+            elif name == "postgres" and self.database and f" {self.database} " in command:
+                sides[pid] = ("postgresql", _cpu_of(pid))
         return sides
 
     def __enter__(self):
@@ -179,6 +183,6 @@ class CpuMeter:
         return self
 
     def __exit__(self, *exc) -> None:
-        after = self.sample()
-        # A server process that ended during the run takes its CPU with it: never below 0.
-        self.used = {side: max(0.0, after[side] - self.before[side]) for side in after}
+        self.used = {"driver": 0.0, "worker": 0.0, "postgresql": 0.0}
+        for pid, (side, seconds) in self.sample().items():
+            self.used[side] += seconds - self.before.get(pid, (side, 0.0))[1]
