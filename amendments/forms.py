@@ -4,9 +4,18 @@ register; each turns its cleaned data into the JSON the filing keeps (`changes()
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry import reference
+from registry.forms import (
+    POSITIVE_BIGINT_MAX,
+    BusinessPurposeField,
+    CompanyNameField,
+    PersonNameField,
+    PrintedTextField,
+    bound_integers,
+)
 from registry.legal_forms import Role
 from registry.models import CITY_MAX_LENGTH, MANAGING_ROLES, OFFICE_ADDRESS_MAX_LENGTH
 from registry.names import normalize
@@ -43,9 +52,16 @@ class ChangeForm(forms.Form):
         return saved or {}
 
 
+class ManagerNamesField(PersonNameField):
+    """Persons' names, one per line."""
+
+    line_breaks = True
+
+
 class ManagersForm(ChangeForm):
-    managers = forms.CharField(
+    managers = ManagerNamesField(
         label=_("Dirigeants après la modification"), widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
         help_text=_("Un nom par ligne (prénoms puis nom) : ceux qui restent et ceux qui "
                     "sont nommés ; retirez ceux qui partent."))
     role = forms.ChoiceField(label=_("Qualité"), choices=MANAGING_ROLE_CHOICES)
@@ -75,10 +91,10 @@ class ManagersForm(ChangeForm):
 
 
 class OfficeForm(ChangeForm):
-    address = forms.CharField(label=_("Nouvelle adresse du siège"),
+    address = PrintedTextField(label=_("Nouvelle adresse du siège"),
                               max_length=OFFICE_ADDRESS_MAX_LENGTH,
                               help_text=_("Rue, quartier, numéro ou repère."))
-    city = forms.CharField(label=_("Ville"), max_length=CITY_MAX_LENGTH)
+    city = PrintedTextField(label=_("Ville"), max_length=CITY_MAX_LENGTH)
     region = forms.ChoiceField(label=_("Région"))
 
     def __init__(self, *args, **kwargs):
@@ -102,7 +118,7 @@ class OfficeForm(ChangeForm):
 
 
 class NameForm(ChangeForm):
-    name = forms.CharField(label=_("Nouvelle dénomination sociale"), max_length=200)
+    name = CompanyNameField(label=_("Nouvelle dénomination sociale"), max_length=200)
 
     @classmethod
     def initial_from(cls, before, saved):
@@ -124,8 +140,8 @@ class NameForm(ChangeForm):
 class ActivityForm(ChangeForm):
     activity_code = forms.CharField(label=_("Activité principale (code CITI Rév.4)"),
                                     max_length=4)
-    business_purpose = forms.CharField(label=_("Objet social"),
-                                       widget=forms.Textarea(attrs={"rows": 4}))
+    business_purpose = BusinessPurposeField(label=_("Objet social"),
+                                            widget=forms.Textarea(attrs={"rows": 4}))
 
     @classmethod
     def initial_from(cls, before, saved):
@@ -151,6 +167,10 @@ class ActivityForm(ChangeForm):
 class CapitalForm(ChangeForm):
     capital = forms.IntegerField(label=_("Nouveau capital social (FCFA)"), min_value=1)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_integers(self, {"capital": POSITIVE_BIGINT_MAX})  # Company.capital's column
+
     @classmethod
     def initial_from(cls, before, saved):
         return saved or {"capital": before.get("capital")}
@@ -170,15 +190,41 @@ class CapitalForm(ChangeForm):
 
 
 class ShareTransferForm(ChangeForm):
-    transferor = forms.CharField(label=_("Cédant"), max_length=200)
-    transferee = forms.CharField(label=_("Cessionnaire"), max_length=200)
-    shares = forms.IntegerField(label=_("Nombre de parts ou d'actions cédées"), min_value=1)
+    transferor = PersonNameField(label=_("Cédant"), max_length=200)
+    transferee = PersonNameField(label=_("Cessionnaire"), max_length=200)
+    shares = forms.IntegerField(label=_("Nombre de parts ou d'actions cédées"), min_value=1,
+                                max_value=2_147_483_647)
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("transferor", "transferee"):
+            if cleaned.get(field):
+                cleaned[field] = " ".join(cleaned[field].split())
+        if (cleaned.get("transferor") and cleaned.get("transferee")
+                and cleaned["transferor"].casefold() == cleaned["transferee"].casefold()):
+            raise forms.ValidationError(_("Le cédant et le cessionnaire sont la même "
+                                          "personne."))
+        return cleaned
+
+
+def _not_in_the_future(day):
+    if day > timezone.localdate():
+        raise forms.ValidationError(_("Cette date est dans le futur."))
+    return day
 
 
 class DissolutionForm(ChangeForm):
     decision_date = forms.DateField(label=_("Date de la décision de dissolution"),
                                     widget=forms.DateInput(attrs={"type": "date"}))
-    liquidator = forms.CharField(label=_("Liquidateur (prénoms et nom)"), max_length=200)
+    liquidator = PersonNameField(label=_("Liquidateur (prénoms et nom)"), max_length=200)
+
+    def clean_decision_date(self):
+        day = _not_in_the_future(self.cleaned_data["decision_date"])
+        registered = self.before.get("registered_on")
+        if registered and day.isoformat() < registered:
+            raise forms.ValidationError(_("La dissolution ne peut précéder "
+                                          "l'immatriculation."))
+        return day
 
     def changes(self):
         return {"decision_date": self.cleaned_data["decision_date"].isoformat(),
@@ -189,6 +235,17 @@ class StrikeOffForm(ChangeForm):
     closing_date = forms.DateField(label=_("Date de clôture de la liquidation (ou de "
                                            "cessation d'activité)"),
                                    widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_closing_date(self):
+        day = _not_in_the_future(self.cleaned_data["closing_date"])
+        dissolved = self.before.get("dissolution_date")
+        if dissolved and day.isoformat() < dissolved:
+            raise forms.ValidationError(_("La clôture de la liquidation ne peut précéder la "
+                                          "dissolution (%(date)s).") % {"date": dissolved})
+        registered = self.before.get("registered_on")
+        if registered and day.isoformat() < registered:
+            raise forms.ValidationError(_("Cette date précède l'immatriculation."))
+        return day
 
     def changes(self):
         return {"closing_date": self.cleaned_data["closing_date"].isoformat()}

@@ -34,10 +34,12 @@ def amendment_rejected(*, case, actor, comment: str) -> None:
 def name_check(*, case, task) -> CheckResult:
     """The new name against the register and the filings in progress, as a creation's is
     checked (registry.similarity): anything but "available" goes to a clerk with what was
-    found. The company's own entry is left out: its old name is no rival."""
+    found. The company's own entry is left out (its old name is no rival); every filing in
+    progress counts, whenever it was submitted."""
     amendment = Amendment.objects.select_related("company").get(pk=case.subject_id)
     name = amendment.changes.get("name", "")
-    result = check_name(name, exclude_application_id=amendment.company.application_id)
+    result = check_name(name, exclude_application_id=amendment.company.application_id,
+                        first_come=False)
     evidence = name_evidence(name, result)
     if result.status != NameStatus.AVAILABLE:
         raise CheckFailed(result.message, evidence=evidence)

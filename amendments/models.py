@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from workflows.procedures import ApplicantsSubject
+
 from .changes import CHANGE_TYPES
 
 
@@ -31,7 +33,7 @@ CORRECTABLE_SECTIONS = {"changes": _("Modifications déclarées"),
                         "documents": _("Pièces justificatives")}
 
 
-class Amendment(FSMModelMixin, models.Model):
+class Amendment(ApplicantsSubject, FSMModelMixin, models.Model):
     """A filing about a registered company: what changes, signed, paid, then instructed by
     the desks of its change type's procedure."""
 
@@ -91,6 +93,13 @@ class Amendment(FSMModelMixin, models.Model):
             return True
         return self.state == AmendmentState.RETURNED and section in self.correction_fields
 
+    def acts_for_applicant(self, user) -> bool:
+        """The company's owner and the accounts it authorised never decide on its filings
+        (workflows.procedures.ApplicantsSubject), whoever of them signed."""
+        from .access import may_file_for
+
+        return may_file_for(user, self.company)
+
     def change_rows(self) -> list[dict]:
         """What is declared, beside what the register said when the filing started."""
         from registry.register import FIELD_LABELS, describe
@@ -98,8 +107,7 @@ class Amendment(FSMModelMixin, models.Model):
         rows = []
         for field, new in self.changes.items():
             old = self.register_before.get(field)
-            label = _("Adresse du siège") if field == "address" else FIELD_LABELS.get(field,
-                                                                                      field)
+            label = FIELD_LABELS.get(field, field)
             rows.append({"field": label, "old": describe(field, old),
                          "new": describe(field, new)})
         return rows

@@ -3,6 +3,8 @@ as the filing's form is pre-filled with them."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from registry.models import Company
 from registry.register import current_business_purpose, current_managers, current_value
 
@@ -28,4 +30,6 @@ def register_values(company: Company) -> dict:
         "managers": current_managers(company),
         "status": company.status,
         "liquidator": current_value(company, "liquidator", ""),
+        "dissolution_date": current_value(company, "dissolution_date", ""),
+        "registered_on": timezone.localdate(company.registered_at).isoformat(),
     }

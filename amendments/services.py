@@ -370,8 +370,13 @@ def withdraw(*, amendment_id: int, user) -> Amendment:
 @audit.requires_transaction
 def request_correction(*, amendment_id: int, actor, message: str, fields: list[str]) -> None:
     amendment = _locked(amendment_id)
-    fields = sorted({name for name in fields if name in ("changes", "documents")}
-                    or {"changes", "documents"})
+    reopened = {name for name in fields if name in ("changes", "documents")}
+    # The documents follow from the change (a capital increase asks for the bank's
+    # certificate): a reopened change reopens them too, or a new requirement could never
+    # be met and the filing could only be withdrawn.
+    if "changes" in reopened or not reopened:
+        reopened |= {"changes", "documents"}
+    fields = sorted(reopened)
     if amendment.state == AmendmentState.RETURNED:
         amendment.correction_message = f"{amendment.correction_message}\n\n{message}"
         amendment.correction_fields = sorted({*amendment.correction_fields, *fields})

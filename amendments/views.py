@@ -126,8 +126,12 @@ def edit(request, reference: str):
     if request.method == "POST":
         form = form_class(request.POST, **kwargs)
         if form.is_valid():
-            services.save_changes(amendment_id=amendment.pk, user=request.user,
-                                  changes=form.changes())
+            try:
+                services.save_changes(amendment_id=amendment.pk, user=request.user,
+                                      changes=form.changes())
+            except services.AmendmentError as error:  # e.g. signed meanwhile in another tab
+                messages.error(request, str(error))
+                return redirect(amendment)
             messages.success(request, _("Modification enregistrée. Joignez maintenant les "
                                         "pièces demandées."))
             return redirect("amendments:documents", reference=reference)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, override
 
 from documents.rccm_extract import RccmExtractFacts, RegisterEntry
 
+from . import reference
 from .legal_forms import Role
 from .models import MANAGING_ROLES, Company, CompanyChange, CompanyStatus
 
@@ -32,6 +33,13 @@ FIELD_LABELS = {
     "liquidator": gettext_lazy("Liquidateur"),
     "dissolution_date": gettext_lazy("Date de la décision de dissolution"),
     "liquidation_closed_on": gettext_lazy("Date de clôture de la liquidation"),
+    # What a filing declares, shown beside the register's values.
+    "address": gettext_lazy("Adresse du siège"),
+    "decision_date": gettext_lazy("Date de la décision de dissolution"),
+    "closing_date": gettext_lazy("Date de clôture de la liquidation"),
+    "transferor": gettext_lazy("Cédant"),
+    "transferee": gettext_lazy("Cessionnaire"),
+    "shares": gettext_lazy("Parts ou actions cédées"),
 }
 
 
@@ -71,6 +79,9 @@ def describe(field: str, value) -> str:
         return _("%(shares)s parts ou actions de %(transferor)s à %(transferee)s") % value
     if field == "status":
         return str(CompanyStatus(value).label)
+    if field == "region":
+        names = {region.code: region.name for region in reference.regions()}
+        return names.get(value, str(value))
     if field == "capital":
         return f"{int(value):,}".replace(",", " ") + " FCFA"
     return str(value)
@@ -136,7 +147,7 @@ def _entries(company: Company) -> list[RegisterEntry]:
     by_filing: dict[str, list[CompanyChange]] = {}
     for change in history(company):
         by_filing.setdefault(change.filing_reference, []).append(change)
-    for reference, changes in by_filing.items():
+    for filing_reference, changes in by_filing.items():
         details = "; ".join(
             f"{FIELD_LABELS.get(change.field, change.field)} : "
             f"{describe(change.field, change.new_value)}"
@@ -144,5 +155,5 @@ def _entries(company: Company) -> list[RegisterEntry]:
         ) or describe("share_transfer", changes[0].new_value)
         nature = changes[0].inscription or _("Inscription modificative")
         entries.append(RegisterEntry(on=timezone.localdate(changes[0].effective_at),
-                                     text=f"{nature} ({reference}) – {details}."))
+                                     text=f"{nature} ({filing_reference}) – {details}."))
     return entries

@@ -461,7 +461,7 @@ def reserved_words_in(name: str) -> list[str]:
 
 
 def check_name(name: str, *, exclude_application_id: int | None = None,
-               public: bool = False) -> NameCheckResult:
+               public: bool = False, first_come: bool = True) -> NameCheckResult:
     """What the registry says of a proposed company name.
 
     The status is the gravest finding: empty (nothing distinctive left once normalised),
@@ -473,12 +473,17 @@ def check_name(name: str, *, exclude_application_id: int | None = None,
     shown, only that a filing already asks for the name or a close one (a close pending
     filing makes the name similar there too, as the engine's check will find). Each close
     name is also described in plain words (`resemblances`), with how close it is.
+    `first_come` (a creation filing's check) compares with the filings submitted before
+    the one excluded; without it (a company's change of name), with all in progress.
     """
     wanted = normalize(name)
     if not wanted:
         return NameCheckResult(NameStatus.EMPTY, [], [], _(
             "La dénomination ne contient aucun mot distinctif."), wanted)
-    scope = _Scope.of(exclude_application_id)
+    # A registered company taking a new name (first_come=False) leaves out only its own
+    # entry: every filing in progress counts, whenever its creation filing was submitted.
+    scope = (_Scope.of(exclude_application_id) if first_come
+             else _Scope(exclude_application_id, None))
     company = (scope.companies().filter(normalized_name=wanted).only("name", "rccm_number")
                .order_by("registered_at", "pk").first())
     filing = None

@@ -68,6 +68,16 @@ class SummarisedSubject(Protocol):
         ...
 
 
+class ApplicantsSubject:
+    """Optional for a subject: more people than the one who filed act for the applicant
+    (a company's owner and the accounts it authorised). None of them decides on the case,
+    whatever desks they belong to (workflows.selectors.filed_by). A mixin, not a Protocol:
+    the engine tests the subject's class before reading the subject."""
+
+    def acts_for_applicant(self, user) -> bool:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Procedure:
     """A procedure as its owning app declares it."""

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from . import procedures
 from .models import (
     OPEN_STATES,
     AuditEvent,
@@ -60,7 +61,16 @@ def filed_by(case: Case, user) -> bool:
     for every procedure, so the engine needs nothing from the subject's app."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return _applicant_events(case).filter(actor=user).exists()
+    if _applicant_events(case).filter(actor=user).exists():
+        return True
+    # A subject may name more people who act for the applicant (a company's owner and the
+    # accounts it authorised, for a filing one of them signed): procedures.ApplicantsSubject.
+    procedure = procedures.find(case.definition.code)
+    model = procedure.subject_model if procedure is not None else None
+    if model is not None and issubclass(model, procedures.ApplicantsSubject):
+        subject = model._default_manager.filter(pk=case.subject_id).first()
+        return subject is not None and subject.acts_for_applicant(user)
+    return False
 
 
 # --- a desk's queue at any size ---------------------------------------------------------------

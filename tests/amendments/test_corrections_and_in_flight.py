@@ -23,11 +23,11 @@ def test_a_change_returned_for_correction_is_corrected_resigned_and_applied(
     assert response.status_code == 302
     amendment.refresh_from_db()
     assert amendment.state == AmendmentState.RETURNED
-    assert amendment.correction_fields == ["changes"]
+    # The documents follow from the change: sent back with it, they may change too.
+    assert amendment.correction_fields == ["changes", "documents"]
     page = client.get(amendment.get_absolute_url()).content.decode()
     assert "La dénomination ne correspond pas au procès-verbal." in page
-    # Only what was sent back may change: the documents stay as they were.
-    assert not amendment.may_edit("documents")
+    assert amendment.may_edit("documents")
 
     assert declare(client, amendment, {"name": "Éléphant Vert"}).status_code == 302
     sign(client, amendment, entrepreneur)

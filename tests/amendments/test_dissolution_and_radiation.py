@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from amendments.models import Amendment, AmendmentState
 from documents.verification import verify_pdf
@@ -15,7 +16,8 @@ from .helpers import file, instruct, start
 
 def _dissolve(client, company, entrepreneur, clerks, capture) -> Amendment:
     amendment = file(client, company, entrepreneur, "dissolution",
-                     {"decision_date": "2026-11-02", "liquidator": "Afi  Mensah"})
+                     {"decision_date": timezone.localdate().isoformat(),
+                      "liquidator": "Afi  Mensah"})
     instruct(amendment, clerks, capture)
     amendment.refresh_from_db()
     return amendment
@@ -56,7 +58,7 @@ def test_radiation_strikes_the_company_off_and_everything_public_says_so(
     client.force_login(entrepreneur)
     _dissolve(client, company, entrepreneur, clerks, django_capture_on_commit_callbacks)
     amendment = file(client, company, entrepreneur, "strike_off",
-                     {"closing_date": "2026-11-20"})
+                     {"closing_date": timezone.localdate().isoformat()})
     assert amendment.kind.procedure == "company_strike_off"
     instruct(amendment, clerks, django_capture_on_commit_callbacks)
     amendment.refresh_from_db()

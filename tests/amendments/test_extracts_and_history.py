@@ -57,7 +57,7 @@ def test_the_history_shows_every_changed_value_with_its_date_and_filing(
         ("Siège social", "12 rue du Commerce, Lomé", "45 boulevard du 13 Janvier, Kara",
          office),
         ("Ville", "Lomé", "Kara", office),
-        ("Région", "maritime", "kara", office),
+        ("Région", "Maritime", "Kara", office),
         ("Capital social (FCFA)", "1 000 000 FCFA", "2 000 000 FCFA", capital),
     ]
     for label, old, new, filing in rows:

@@ -5,6 +5,7 @@ inscription does; and a new name is checked against the register like a creation
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 
 from documents.models import DocumentKind, IssuedDocument
 from documents.verification import verify_pdf
@@ -49,10 +50,11 @@ def test_a_radiated_companys_owner_still_gets_an_extract_that_says_so(
         client, company, entrepreneur, clerks, django_capture_on_commit_callbacks):
     client.force_login(entrepreneur)
     dissolution = file(client, company, entrepreneur, "dissolution",
-                       {"decision_date": "2026-11-02", "liquidator": "Afi Mensah"})
+                       {"decision_date": timezone.localdate().isoformat(),
+                        "liquidator": "Afi Mensah"})
     instruct(dissolution, clerks, django_capture_on_commit_callbacks)
     strike_off = file(client, company, entrepreneur, "strike_off",
-                      {"closing_date": "2026-11-20"})
+                      {"closing_date": timezone.localdate().isoformat()})
     instruct(strike_off, clerks, django_capture_on_commit_callbacks)
     company.refresh_from_db()
     assert company.status == CompanyStatus.STRUCK_OFF
