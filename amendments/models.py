@@ -126,6 +126,8 @@ class Amendment(ApplicantsSubject, FSMModelMixin, models.Model):
     def correctable_sections(self) -> list[tuple[str, str]]:
         return [(code, str(label)) for code, label in CORRECTABLE_SECTIONS.items()]
 
+    workflow_summary_related = ("company", "filer")  # read with the filing (workflows)
+
     def workflow_summary(self) -> dict:
         return {
             "reference": self.reference or "",
