@@ -9,9 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import timedelta
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,6 +26,11 @@ from registry.models import Company, CompanyChange, CompanyStatus, PublicEvent, 
 from registry.names import normalize
 from registry.services import revoke_certificate
 from registry.services.registration import revocation_reason_text
+from registry.services.signature import (
+    SIGNATURE_CODE_INTERVAL,
+    SIGNATURE_CODE_TTL,
+    check_code,
+)
 from workflows import audit
 from workflows import selectors as engine_selectors
 from workflows import services as engine
@@ -35,10 +39,6 @@ from . import access
 from .changes import CHANGE_TYPES, ChangeKind
 from .models import OPEN_STATES, Amendment, AmendmentSignature, AmendmentState
 from .register import register_values
-
-SIGNATURE_CODE_TTL = timedelta(minutes=10)
-SIGNATURE_MAX_ATTEMPTS = 5
-SIGNATURE_CODE_INTERVAL = timedelta(seconds=60)
 
 
 class AmendmentError(Exception):
@@ -49,13 +49,7 @@ class AmendmentError(Exception):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _transition(amendment: Amendment, method: str, *, actor, comment: str = "",
-                **kwargs) -> None:
-    from_state = amendment.state
-    getattr(amendment, method)(**kwargs)
-    amendment.save()
-    audit.record(obj=amendment, action=method, from_state=from_state,
-                 to_state=amendment.state, actor=actor, comment=comment)
+_transition = audit.transition  # the filing's, saved and audited
 
 
 def _locked(amendment_id: int) -> Amendment:
@@ -272,18 +266,7 @@ def confirm_signature(*, amendment_id: int, user, code: str,
                      .filter(signer=user, used_at__isnull=True).first())
         if challenge is None:
             raise AmendmentError(_("Aucun code en attente : demandez un nouveau code."))
-        failure = None
-        if challenge.expires_at < timezone.now():
-            challenge.used_at = timezone.now()
-            failure = _("Ce code a expiré : demandez un nouveau code.")
-        elif not check_password("".join(code.split()), challenge.code_hash):
-            challenge.attempts += 1
-            if challenge.attempts >= SIGNATURE_MAX_ATTEMPTS:
-                challenge.used_at = timezone.now()
-            failure = (_("Code incorrect : demandez un nouveau code.") if challenge.used_at
-                       else _("Code incorrect : vérifiez-le et réessayez."))
-        if failure:
-            challenge.save(update_fields=["attempts", "used_at"])
+        failure = check_code(challenge, code)
     if failure:  # the attempt is recorded (committed) before the refusal
         raise AmendmentError(failure)
     with audit.atomic():

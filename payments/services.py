@@ -121,13 +121,7 @@ def bill(*, subject, payer, service: str, legal_form: str, reference: str, title
     return invoice
 
 
-def _transition(obj, action: str, /, *, actor, comment: str = "", **kwargs) -> None:
-    """Run a transition of an invoice or payment, save it, record the audit event."""
-    from_state = obj.state
-    getattr(obj, action)(**kwargs)
-    obj.save()
-    audit.record(obj=obj, action=action, from_state=from_state, to_state=obj.state,
-                 actor=actor, comment=comment)
+_transition = audit.transition  # an invoice's or a payment's, saved and audited
 
 
 def _locked_invoice(invoice_id: int) -> Invoice:

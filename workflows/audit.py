@@ -133,6 +133,18 @@ def record(
     return event
 
 
+def transition(obj: models.Model, method: str, /, *, actor, comment: str = "",
+               **kwargs) -> None:
+    """Run one of `obj`'s FSM transitions, save it and record the event (action = the
+    transition's name), inside the caller's transaction: the apps' filings, invoices and
+    payments all move this way."""
+    from_state = obj.state
+    getattr(obj, method)(**kwargs)
+    obj.save()
+    record(obj=obj, action=method, from_state=from_state, to_state=obj.state, actor=actor,
+           comment=comment)
+
+
 def _append(events: list[AuditEvent]) -> None:
     """Chain and store events, with the chain head locked: one writer at a time."""
     if connection.vendor == "postgresql":

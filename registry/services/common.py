@@ -18,14 +18,8 @@ class FilingError(Exception):
     """A request on a filing that its state does not allow; the message is for the user."""
 
 
-def transition(application: Application, method: str, *, actor, comment: str = "",
-               **kwargs) -> None:
-    """Run one of the filing's transitions, save it and record the audit event."""
-    from_state = application.state
-    getattr(application, method)(**kwargs)
-    application.save()
-    audit.record(obj=application, action=method, from_state=from_state,
-                 to_state=application.state, actor=actor, comment=comment)
+# Run one of the filing's transitions, save it and record the audit event.
+transition = audit.transition
 
 
 def locked(application_id: int) -> Application:

@@ -84,6 +84,25 @@ def request_signature_code(*, application_id: int, user) -> SignatureChallenge:
     return challenge
 
 
+def check_code(challenge, code: str) -> str | None:
+    """Check a one-time signature code against its challenge (a filing's or an
+    amendment's: code_hash, expires_at, attempts, used_at); the refusal in words, or None
+    when the code is right. An expired code, or the last wrong attempt, ends the challenge;
+    every attempt is saved, for the caller to commit before it refuses."""
+    if challenge.expires_at < timezone.now():
+        challenge.used_at = timezone.now()
+        challenge.save(update_fields=["used_at"])
+        return _("Ce code a expiré : demandez un nouveau code.")
+    if not check_password("".join(code.split()), challenge.code_hash):
+        challenge.attempts += 1
+        if challenge.attempts >= SIGNATURE_MAX_ATTEMPTS:
+            challenge.used_at = timezone.now()
+        challenge.save(update_fields=["attempts", "used_at"])
+        return (_("Code incorrect : demandez un nouveau code.") if challenge.used_at
+                else _("Code incorrect : vérifiez-le et réessayez."))
+    return None
+
+
 def confirm_signature(*, application_id: int, user, code: str,
                       ip_address: str | None) -> FilingSignature:
     """Check the code; on success record the signature and submit the filing."""
@@ -93,20 +112,7 @@ def confirm_signature(*, application_id: int, user, code: str,
                      .filter(user=user, used_at__isnull=True).first())
         if challenge is None:
             raise FilingError(_("Aucun code en attente : demandez un nouveau code."))
-        if challenge.expires_at < timezone.now():
-            challenge.used_at = timezone.now()
-            challenge.save(update_fields=["used_at"])
-            failure = _("Ce code a expiré : demandez un nouveau code.")
-        elif not check_password("".join(code.split()), challenge.code_hash):
-            challenge.attempts += 1
-            if challenge.attempts >= SIGNATURE_MAX_ATTEMPTS:
-                challenge.used_at = timezone.now()
-            challenge.save(update_fields=["attempts", "used_at"])
-            failure = (_("Code incorrect : demandez un nouveau code.")
-                       if challenge.used_at else _("Code incorrect : vérifiez-le et "
-                                                   "réessayez."))
-        else:
-            failure = None
+        failure = check_code(challenge, code)
     if failure:  # the attempt is recorded (committed) before the refusal
         raise FilingError(failure)
     with audit.atomic():
