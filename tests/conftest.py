@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
@@ -14,6 +15,49 @@ from tests.fees import submit_and_pay
 from workflows.models import Desk, DeskMembership
 
 PASSWORD = "Un-mot-de-passe-solide-2026"
+
+
+class _OneRequestAtATime:
+    """The live server's application, serving one request at a time.
+
+    On in-memory SQLite (the embedded defaults) every thread of the live server shares the
+    test's one connection, so two requests at once (a page and the name check it starts as
+    one types) interleave their transactions' savepoints on it and break it for the rest
+    of the session. A browser makes such requests; PostgreSQL, where each thread has its
+    own connection, keeps them concurrent.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            response = self.application(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+        return [body]
+
+
+def _serialise_live_server_on_shared_connection():
+    from django.test.testcases import LiveServerThread
+
+    create_server = LiveServerThread._create_server
+
+    def _create_server(self, connections_override=None):
+        server = create_server(self, connections_override=connections_override)
+        if connections_override:
+            set_app = server.set_app
+            server.set_app = lambda application: set_app(_OneRequestAtATime(application))
+        return server
+
+    LiveServerThread._create_server = _create_server
+
+
+_serialise_live_server_on_shared_connection()
 
 
 @pytest.fixture(autouse=True)
