@@ -138,12 +138,30 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        _database_url,
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
-    )
-}
+
+def database_settings(default_url: str, replica_url: str = "", *,
+                      conn_max_age: int = 0) -> dict[str, dict]:
+    """DATABASES from the primary's URL and, when set, a streaming read replica's.
+
+    The replica ("replica") serves only the reads that ask for it (workflows.replica,
+    config.routers); its TEST MIRROR makes a test run use the primary's test database for it
+    rather than create a second one."""
+    databases = {"default": dj_database_url.parse(default_url, conn_max_age=conn_max_age)}
+    if replica_url:
+        replica = dj_database_url.parse(replica_url, conn_max_age=conn_max_age)
+        replica["TEST"] = {"MIRROR": "default"}
+        databases["replica"] = replica
+    return databases
+
+
+# A PostgreSQL streaming replica for the heavy reads that may lag (public search and company
+# pages, open data, dashboards): docs/scale-out.md. Unset: every query goes to DATABASE_URL.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASES = database_settings(
+    _database_url, DATABASE_REPLICA_URL,
+    conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+)
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"] if DATABASE_REPLICA_URL else []
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -30,6 +30,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from .models import OPEN_STATES, Case, CaseState, Desk, DeskMembership, Task, TaskState
+from .replica import reading_replica
 
 DECIDED_STATES = (TaskState.APPROVED, TaskState.RETURNED, TaskState.REJECTED)
 # Figures over a million filings take a while to compute: a dashboard shows them as they
@@ -213,7 +214,8 @@ def refresh_dashboards(*, days: int = DASHBOARD_DAYS) -> int:
     if not seconds or not cache.add("workflows:refresh-dashboards", True, seconds):
         return 0
     try:
-        return _refresh(days=days, seconds=seconds)
+        with reading_replica():  # as the dashboard's view reads them (views/dashboard.py)
+            return _refresh(days=days, seconds=seconds)
     finally:
         cache.delete("workflows:refresh-dashboards")
 

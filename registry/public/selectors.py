@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import (
     BooleanField,
     F,
@@ -279,7 +279,7 @@ def _newest_page(companies: QuerySet[Company], *, after: Cursor | None,
 
 def _name_page(companies: QuerySet[Company], wanted: str, *, after: Cursor | None,
                size: int) -> SearchPage:
-    if connection.vendor == "postgresql":
+    if connections[companies.db].vendor == "postgresql":
         found = _name_rows_postgresql(companies, wanted, after=after, size=size)
     else:
         found = _name_rows_python(companies, wanted, after=after, size=size)
@@ -310,8 +310,13 @@ def _name_rows_postgresql(companies: QuerySet[Company], wanted: str, *,
     if after is not None and after.relevance is None:  # not a name search's cursor
         after = None
     one_word = " " not in wanted and len(wanted) <= _EXACT_WORD_MAX_LENGTH
+    # The connection the search reads on (the replica inside workflows.replica's helper):
+    # the threshold below is set in its transaction, for its queries.
+    alias = companies.db
+    companies = companies.using(alias)
+    connection = connections[alias]
     nested = connection.in_atomic_block
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    with transaction.atomic(using=alias, savepoint=False), connection.cursor() as cursor:
         found: list[Company] = []
         if one_word and (after is None or after.relevance >= _EXACT_WORD):
             # The names with the word itself first, straight from migration 0012's index.
@@ -399,7 +404,7 @@ def _exact_word_rows(companies: QuerySet[Company], word: str, *, after: Cursor |
            f"CROSS JOIN LATERAL ({page_sql} ORDER BY registry_company.id + 0 LIMIT %s) AS page "
            f"LIMIT %s")
     params = [word, *counts_params, *page_params, size + 1, size + 1]
-    return list(Company.objects.raw(sql, params))
+    return list(Company.objects.db_manager(companies.db).raw(sql, params))
 
 
 def word_similarity(wanted: str, normalized: str) -> float:

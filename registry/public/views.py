@@ -1,10 +1,16 @@
-"""The public register's pages: search and company pages, open to everyone (no sign-in)."""
+"""The public register's pages: search and company pages, open to everyone (no sign-in).
+
+Their selectors read the database's replica when there is one (workflows.replica): the
+register shown may be seconds behind the primary.
+"""
 
 from __future__ import annotations
 
 from django.http import QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from workflows.replica import reading_replica
 
 from ..reference import division_for
 from ..reference import region as region_named
@@ -20,7 +26,8 @@ def search(request):
     form = RegisterSearchForm(request.GET)
     form.is_valid()  # a field in error is shown and does not filter; the rest still does
     after = selectors.Cursor.decode(request.GET.get(CURSOR_PARAMETER, ""))
-    page = selectors.search_register(form.filters(), after=after)
+    with reading_replica():
+        page = selectors.search_register(form.filters(), after=after)
     criteria = _without_empty(request.GET)
     criteria.pop(CURSOR_PARAMETER, None)
     next_query = None
@@ -42,7 +49,10 @@ def search(request):
 @require_GET
 def company(request, rccm_number: str):
     """What the register publishes of one company; 404 for a number it does not hold."""
-    found = selectors.public_company(rccm_number)
+    with reading_replica():
+        found = selectors.public_company(rccm_number)
+        managers = selectors.public_managers(found)
+        events = selectors.public_events(found)
     try:
         seat_region = region_named(found.region).name if found.region else ""
     except KeyError:
@@ -51,8 +61,8 @@ def company(request, rccm_number: str):
         "company": found,
         "seat_region": seat_region,
         "activity": division_for(found.activity_code),
-        "managers": selectors.public_managers(found),
-        "events": selectors.public_events(found),
+        "managers": managers,
+        "events": events,
     })
 
 
