@@ -5,12 +5,14 @@
     .venv/bin/python -m tests.bench.bench_queue --rows 100000
 
 A throw-away PostgreSQL database is migrated (procedures and desks published), then loaded
-with SQL (INSERT ... SELECT generate_series, no ORM per row): N filings
-(registry_application), one case each with its summary (file number, company name,
-applicant, RCCM number), one task per step of company creation (7), and one audit event
-per case (the applicant's "start", which the queue's "not your own filing" rule reads).
-80% of the cases are completed; the others stand at one step, open (ready, claimed, or a
-failed automatic check), about half of them overdue.
+by the national data generator (tests.bench.national, COPY from seeded Python rows): N
+filings at every stage, 30% of them registered companies, with their cases (summary and
+search text), one task per step of company creation (7, 6 for an individual trader), the
+applicant's "start" audit event (which the queue's "not your own filing" rule reads),
+documents' metadata, invoices and payments. Running cases stand at one point of the
+procedure, their open task ready, claimed or (automatic) failed, about half of them
+overdue; the others are drafts, awaiting payment, returned for correction, rejected,
+withdrawn or registered.
 
 A clerk of the court registry (greffe) then loads, with Django's test client: the queue's
 first page, a deep keyset page (the middle of the desk's queue), a search by file number,
@@ -18,7 +20,8 @@ a search by company name, a filter (overdue at one step), and Django admin's cha
 for Task on the same data (a superuser; STAFF_MFA_REQUIRED off for the benchmark).
 The dashboard is loaded by that clerk and by a manager (every desk): as served (figures
 cached DASHBOARD_CACHE_SECONDS, 300 s), and computed on every request (cache off).
-Query counts are taken first on 1,000 filings, then on N: they must not grow.
+Query counts are taken first on 1,000 filings (a throw-away database of its own), then
+on N: they must not grow.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import UTC, datetime
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guichet_bench")
@@ -52,11 +56,10 @@ TARGET_ADMIN_RATIO = 10
 SMALL = 1_000
 RUNS = 30
 WARMUP = 3
-CLERKS_PER_DESK = 3
-OWNERS = 500
-NAME_WORDS = ("Éléphant Bleu", "Soleil Levant", "Baobab", "Lomé Négoce", "Kara Transit",
-              "Atakpamé Agro", "Golfe Services", "Plateaux Bois", "Savanes Coton",
-              "Maritime Pêche")
+COMPANY_SHARE = 30  # percent of the filings that are registered companies
+SEED = 2026
+# The data's "now": open tasks are due around it (about half overdue when the run starts).
+AS_OF = datetime.now(UTC)
 
 
 def _insert_select(model, exprs: dict[str, str], source: str, params=()) -> int:
@@ -78,131 +81,13 @@ def _insert_select(model, exprs: dict[str, str], source: str, params=()) -> int:
         return cursor.rowcount
 
 
-def people() -> dict:
-    from django.contrib.auth import get_user_model
+def load(filings: int) -> dict:
+    """`filings` filings (30% registered companies) and the people who work them: the
+    world of tests.bench.national.generate()."""
+    from .national import generate
 
-    from workflows.models import Desk, DeskMembership
-
-    users = get_user_model().objects
-    owners = users.bulk_create([
-        users.model(email=f"demandeur{n}@example.tg", first_name="Ama", last_name=f"DOE{n}")
-        for n in range(OWNERS)])
-    clerks = {}
-    for desk in Desk.objects.all():
-        for n in range(CLERKS_PER_DESK):
-            user = users.create_user(email=f"{desk.code}{n}@cfe.example.tg")
-            DeskMembership.objects.create(desk=desk, user=user)
-            clerks.setdefault(desk.code, []).append(user)
-    admin = users.create_superuser(email="admin@cfe.example.tg")
-    from django.contrib.auth.models import Group
-
-    from workflows.access import MANAGERS_GROUP
-
-    manager = users.create_user(email="gestion@cfe.example.tg")
-    manager.groups.add(Group.objects.get(name=MANAGERS_GROUP))
-    return {"owners": [owner.pk for owner in owners], "clerks": clerks, "admin": admin,
-            "manager": manager}
-
-
-def load(first: int, last: int, world: dict) -> None:
-    """Filings first..last with their cases, tasks and start events."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from registry.models import Application
-    from workflows.models import AuditEvent, Case, Desk, Task
-    from workflows.services import latest_definition
-
-    owners = "ARRAY[" + ",".join(map(str, world["owners"])) + "]"
-    words = "ARRAY[" + ",".join(f"'{word}'" for word in NAME_WORDS) + "]"
-    name = f"({words})[1 + i %% {len(NAME_WORDS)}] || ' ' || i"
-    series = "generate_series(%s, %s) AS i"
-    _insert_select(Application, {
-        "reference": "'CFE-2026-' || lpad(i::text, 7, '0')",
-        "owner_id": f"({owners})[1 + i %% {len(world['owners'])}]",
-        "state": "CASE WHEN i %% 10 < 8 THEN 'registered' ELSE 'in_review' END",
-        "company_name": name,
-        "normalized_name": f"lower({name})",
-        "rccm_number": "CASE WHEN i %% 10 < 8 THEN 'TG-LOM-2026-B-' || lpad(i::text, 7, '0') "
-                       "END",
-        "created_at": "now() - i * interval '20 seconds'",
-        "submitted_at": "now() - i * interval '20 seconds'",
-    }, series, (first, last))
-
-    definition = latest_definition("company_creation")
-    subject_type = ContentType.objects.get_for_model(Application).pk
-    applicant = "trim(u.first_name || ' ' || u.last_name)"
-    searched = (f"lower(translate(a.reference || ' ' || a.company_name || ' ' || {applicant} "
-                "|| ' ' || coalesce(a.rccm_number, '') || ' ' || u.email, "
-                "'ÉéÈèÊêÀàÇçÔô', 'eeeeeeaaccoo'))")
-    _insert_select(Case, {
-        "definition_id": str(definition.pk),
-        "subject_type_id": str(subject_type),
-        "subject_id": "a.id",
-        "state": "CASE a.state WHEN 'registered' THEN 'completed' ELSE 'running' END",
-        "started_at": "a.created_at",
-        "ended_at": "CASE a.state WHEN 'registered' THEN a.created_at + interval '2 days' END",
-        "reference": "a.reference",
-        "title": "a.company_name",
-        "applicant": applicant,
-        "search_text": searched,
-    }, "registry_application a JOIN accounts_user u ON u.id = a.owner_id "
-       "WHERE a.reference BETWEEN %s AND %s",
-        (f"CFE-2026-{first:07d}", f"CFE-2026-{last:07d}"))
-
-    desks = {desk.code: desk.pk for desk in Desk.objects.all()}
-    steps = ", ".join(
-        f"({position}, '{step['id']}', '{step.get('title', step['id'])}', "
-        f"{desks[step['desk']]}, '{step.get('kind', 'manual')}', {step.get('sla_hours', 8)})"
-        for position, step in enumerate(definition.spec["steps"]))
-    count = len(definition.spec["steps"])
-    clerk_ids = {code: [user.pk for user in users] for code, users in world["clerks"].items()}
-    assignee = "CASE s.desk " + " ".join(
-        f"WHEN {desks[code]} THEN {ids[0]}" for code, ids in clerk_ids.items()) + " END"
-    # A running case stands at step (id % steps); its open task is ready, claimed (1 in 7)
-    # or, for an automatic step, failed (1 in 3) or running.
-    open_state = ("CASE WHEN s.kind = 'automatic' THEN CASE WHEN c.id %% 3 = 0 THEN 'failed' "
-                  "ELSE 'running' END WHEN c.id %% 7 = 0 THEN 'claimed' ELSE 'ready' END")
-    state = (f"CASE WHEN c.state = 'completed' OR s.position < c.id %% {count} THEN 'approved' "
-             f"WHEN s.position = c.id %% {count} THEN {open_state} ELSE 'waiting' END")
-    ready_at = ("CASE WHEN c.state = 'completed' THEN c.started_at + s.position * interval "
-                "'1 hour' ELSE now() - ((c.id * 7919) %% 20000) * interval '1 minute' END")
-    _insert_select(Task, {
-        "case_id": "c.id",
-        "step_id": "s.step_id",
-        "title": "s.title",
-        "position": "s.position",
-        "kind": "s.kind",
-        "desk_id": "s.desk",
-        "state": state,
-        "assignee_id": f"CASE WHEN ({state}) = 'claimed' THEN {assignee} END",
-        "ready_at": f"CASE WHEN ({state}) = 'waiting' THEN NULL ELSE {ready_at} END",
-        "due_at": f"CASE WHEN ({state}) = 'waiting' THEN NULL ELSE {ready_at} "
-                  "+ s.sla * interval '1 hour' END",
-        "decided_at": f"CASE WHEN ({state}) = 'approved' THEN {ready_at} END",
-    }, f"workflows_case c CROSS JOIN (VALUES {steps}) AS s(position, step_id, title, desk, "
-       "kind, sla) WHERE c.reference BETWEEN %s AND %s",
-        (f"CFE-2026-{first:07d}", f"CFE-2026-{last:07d}"))
-
-    _insert_select(AuditEvent, {
-        "sequence": "1000000000 + c.id",
-        "at": "c.started_at",
-        "actor_id": "a.owner_id",
-        "object_type": "'workflows.case'",
-        "object_id": "c.id::text",
-        "action": "'start'",
-        "to_state": "'running'",
-        "case_id": "c.id",
-        "previous_hash": "repeat('0', 64)",
-        "hash": "md5(c.id::text) || md5(c.id::text)",
-    }, "workflows_case c JOIN registry_application a ON a.id = c.subject_id "
-       "WHERE c.reference BETWEEN %s AND %s",
-        (f"CFE-2026-{first:07d}", f"CFE-2026-{last:07d}"))
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        # A bulk INSERT leaves the search's trigram index entries in its GIN pending list
-        # (up to 4 MB), which every search then scans; in service autovacuum merges them.
-        cursor.execute("SELECT gin_clean_pending_list(%s::regclass)",
-                       ["workflows_case_search_text_trgm"])
+    return generate(filings=filings, companies=filings * COMPANY_SHARE // 100, seed=SEED,
+                    as_of=AS_OF, log=lambda line: None)
 
 
 def scenarios(world: dict) -> dict[str, tuple[str, object]]:
@@ -290,15 +175,17 @@ def main() -> int:
     print(f"# machine: {machine()}")
     print(f"# views: {views_setup()}")
     with throwaway_database():
-        from workflows.models import Case, Task
-
-        world = people()
-        load(1, SMALL, world)
+        world = load(SMALL)
         small_queries = {name: measure(url, user, 1)[1]
                          for name, (url, user) in scenarios(world).items()}
+    with throwaway_database():
+        from workflows.models import Case, Task
+
         started = time.perf_counter()
-        load(SMALL + 1, rows, world)
+        world = load(rows)
         print(f"load_time: {time.perf_counter() - started:.1f} s")
+        print(f"data_filings: {rows} filings "
+              f"({world['stages']['registered']} registered companies)")
         print(f"data_cases: {Case.objects.count()} cases")
         print(f"data_tasks: {Task.objects.count()} tasks")
         open_at_greffe = Task.objects.filter(desk__code="greffe",
