@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 LOCKS := requirements.lock requirements-test.lock
 STAMP := $(VENV)/.installed-$(shell cat $(LOCKS) | sha256sum | cut -c1-12)
 
-.PHONY: audit setup run test lint messages migrate demo worker beat clean bench bench-engine bench-names bench-certificates bench-queue bench-open-data bench-register catalogues
+.PHONY: audit setup run test lint messages migrate demo worker beat clean bench bench-engine bench-names bench-certificates bench-queue bench-open-data bench-register bench-data bench-load catalogues
 
 # This machine gets the runtime and the test tools; the Docker image the runtime only.
 $(STAMP): $(LOCKS)
@@ -19,7 +19,7 @@ $(STAMP): $(LOCKS)
 	touch $(STAMP)
 
 migrate demo run worker beat catalogues bench-engine bench-names bench-certificates bench-queue \
-  bench-open-data bench-register: \
+  bench-open-data bench-register bench-data: \
   export DJANGO_DEBUG = 1
 test: export DJANGO_SETTINGS_MODULE = config.settings_test
 
@@ -96,6 +96,21 @@ bench-register: setup
 
 bench-certificates: setup
 	$(PY) -m tests.bench.bench_certificates
+
+# The national data set: 1,000,000 filings at every stage, 300,000 companies (seeded, COPY),
+# into guichet_national (replaced); bench-load loads it itself when the database is empty.
+NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/guichet_national
+bench-data: setup
+	DATABASE_URL=$(NATIONAL_DATABASE_URL) $(PY) -m tests.bench.national --replace \
+		--filings $(or $(FILINGS),1000000) --companies $(or $(COMPANIES),300000)
+
+# The national load test: gunicorn (production settings), a Celery worker, locust with 200
+# users over 1,000,000 filings (generated once into guichet_national, then kept).
+# Its tools (locust, pyinstrument) are in requirements-bench.lock, installed here only.
+bench-load: setup
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	$(PY) -m tests.bench.bench_load --filings $(or $(FILINGS),1000000) \
+		--users $(or $(USERS),200) --duration $(or $(DURATION),300)
 
 bench: bench-engine bench-names bench-certificates bench-queue bench-register bench-open-data
 
