@@ -53,8 +53,8 @@ _transition = audit.transition  # the filing's, saved and audited
 
 
 def _locked(amendment_id: int) -> Amendment:
-    return (Amendment.objects.select_for_update(of=("self",)).select_related("company")
-            .get(pk=amendment_id))
+    return (Amendment.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("company").get(pk=amendment_id))
 
 
 def _locked_with_case(amendment_id: int) -> Amendment:

@@ -23,8 +23,10 @@ transition = audit.transition
 
 
 def locked(application_id: int) -> Application:
-    """The filing, row-locked until the caller's transaction ends."""
-    return Application.objects.select_for_update(of=("self",)).get(pk=application_id)
+    """The filing, row-locked until the caller's transaction ends (FOR NO KEY UPDATE, as
+    the engine locks a case: rows that only refer to the filing never wait for it)."""
+    return Application.objects.select_for_update(of=("self",), no_key=True).get(
+        pk=application_id)
 
 
 def locked_with_case(application_id: int) -> Application:
