@@ -31,6 +31,7 @@ import csv
 import json
 import os
 import random
+import resource
 import secrets
 import signal
 import subprocess
@@ -50,6 +51,7 @@ SERVICE_ENV = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "bench-load-secret-key-not-for-production-6d1f0c9a7e",
     "DATABASE_URL": DATABASE_URL,
+    "DJANGO_CONN_MAX_AGE": "60",  # persistent connections, as a deployment sets them
     "CELERY_BROKER_URL": os.environ.get("BENCH_LOAD_BROKER_URL", "redis://127.0.0.1:6379/9"),
     "CACHE_URL": os.environ.get("BENCH_LOAD_CACHE_URL", "redis://127.0.0.1:6379/10"),
     "DOCUMENTS_ENCRYPTION_KEY": "YmVuY2gtbG9hZC1kb2N1bWVudHMta2V5LTMyLWJ5dGU=",
@@ -74,7 +76,7 @@ from django.core import mail  # noqa: E402
 
 mail.outbox = []
 
-from .common import machine  # noqa: E402
+from .common import CpuMeter, machine  # noqa: E402
 
 READ_P95_MS = 75
 WRITE_P95_MS = 150
@@ -175,6 +177,7 @@ def prepare(live: int, seed: int) -> dict:
     run = secrets.token_hex(3)  # each run's accounts are its own
     started = time.perf_counter()
     live_cases = submitted_filings(live)
+    print(f"setup_live_filings_seconds: {time.perf_counter() - started:.1f} s")
     entrepreneurs = []
     for number in range(ENTREPRENEURS):
         owner = users.create_user(email=f"charge{run}-{number}@example.tg",
@@ -249,6 +252,14 @@ def wait_for(url: str, timeout: float = 60) -> None:
             time.sleep(0.5)
 
 
+def _machine_cpu() -> tuple[float, float]:
+    """(busy, total) jiffies of every core since boot, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        values = [int(value) for value in stat.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
+
+
 def warm_up(base: str, in_process: InProcess, workers: int) -> None:
     """Each kind of read a few times per web worker before the clock starts (templates,
     connections, the first queries' plans), as a server that has been up a while."""
@@ -303,7 +314,8 @@ class InProcess:
         pick = random.choice
         public = plan["public"]
         self.urls = {
-            "public: search by word": lambda: f"/registre/?q={pick(public['words'])}",
+            "public: search by word":
+                lambda: "/registre/?" + urllib.parse.urlencode({"q": pick(public["words"])}),
             "public: search by name":
                 lambda: "/registre/?" + urllib.parse.urlencode({"q": pick(public["names"])}),
             "public: company page": lambda: f"/registre/{pick(public['rccm'])}/",
@@ -346,7 +358,7 @@ class InProcess:
         assert response.status_code == 200, (name, response.status_code)
         return response
 
-    def query_counts(self, repeat: int = 5) -> dict[str, list[int]]:
+    def query_counts(self, repeat: int = 20) -> dict[str, list[int]]:
         from .common import QueryCounter
 
         counts = {}
@@ -402,8 +414,11 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--duration", type=int, default=300, help="seconds of load")
-    parser.add_argument("--live", type=int, default=300, help="live filings for the clerks")
+    parser.add_argument("--live", type=int, default=100, help="live filings for the clerks")
     parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--web-threads", type=int, default=4)
+    parser.add_argument("--no-small", action="store_true",
+                        help="skip the 2,000-filing query counts (a quicker second run)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--query-counts-only", action="store_true", help=argparse.SUPPRESS)
@@ -419,14 +434,15 @@ def main() -> int:
 
     print(f"# national load: {args.filings} filings ({int(args.filings * 0.3)} companies), "
           f"{args.users} users for {args.duration} s after a ramp of {args.spawn_rate}/s, "
-          f"gunicorn ({args.web_workers} sync workers, production settings), one Celery "
+          f"gunicorn ({args.web_workers} workers x {args.web_threads} threads, production "
+          "settings, persistent database connections), one Celery "
           "worker (prefork, 1 process) on Redis, Redis cache, PostgreSQL, locust on the "
           "same machine")
     print(f"# machine: {machine()}")
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment does
-    small = small_query_counts(args.seed)
+    small = {} if args.no_small else small_query_counts(args.seed)
     database_exists(fresh=False)
     ensure_loaded(args.filings, args.seed)
     plan = prepare(args.live, args.seed)
@@ -440,8 +456,9 @@ def main() -> int:
 
     base = f"http://127.0.0.1:{args.port}"
     web = start([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-                 f"127.0.0.1:{args.port}", "--workers", str(args.web_workers), "--timeout",
-                 "60"], OUT / "load-gunicorn.log")
+                 f"127.0.0.1:{args.port}", "--workers", str(args.web_workers),
+                 "--worker-class", "gthread", "--threads", str(args.web_threads),
+                 "--timeout", "60"], OUT / "load-gunicorn.log")
     worker = start([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool",
                     "prefork", "--concurrency", "1", "--loglevel", "WARNING"],
                    OUT / "load-worker.log")
@@ -450,6 +467,11 @@ def main() -> int:
     try:
         wait_for(f"{base}/health/")
         warm_up(base, in_process, args.web_workers)
+        database = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/")
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = CpuMeter(groups={"web": web.pid, "worker": worker.pid}, database=database)
+        cpu.__enter__()
+        machine_before = _machine_cpu()
         locust = subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "tests/bench/load/locustfile.py"),
              "--headless", "--users", str(args.users), "--spawn-rate", str(args.spawn_rate),
@@ -459,6 +481,11 @@ def main() -> int:
             cwd=ROOT, env={**os.environ, "BENCH_LOAD_PLAN": str(plan_path),
                            "BENCH_LOAD_QUERIES": str(queries_path)},
             capture_output=True, text=True)
+        cpu.__exit__(None, None, None)
+        machine_after = _machine_cpu()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.used["locust"] = ((after.ru_utime + after.ru_stime)
+                              - (children.ru_utime + children.ru_stime))
         (OUT / "load-locust.log").write_text(locust.stdout + locust.stderr, encoding="utf-8")
     finally:
         stop(web)
@@ -466,7 +493,14 @@ def main() -> int:
     rows = results(OUT / "load_stats.csv")
     served = json.loads(queries_path.read_text()) if queries_path.exists() else {}
     met = report(rows, served)
-    same = compare_query_counts(small, big)
+    requests = sum(int(row["Request Count"]) for row in rows)
+    for side in ("web", "postgresql", "worker", "locust"):
+        print(f"cpu_{side}: {cpu.used[side]:.1f} s")
+        print(f"cpu_{side}_per_request: {cpu.used[side] / max(requests, 1) * 1000:.1f} ms")
+    busy, total = (after - before for after, before in zip(machine_after, machine_before,
+                                                            strict=True))
+    print(f"cpu_machine_busy: {busy / total * 100:.0f} % of the cores, everything included")
+    same = compare_query_counts(small, big) if small else True
     failures = OUT / "load_failures.csv"
     if failures.exists():
         for row in list(csv.DictReader(failures.open(encoding="utf-8")))[:10]:

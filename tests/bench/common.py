@@ -161,19 +161,24 @@ def _processes() -> list[tuple[int, str, int, str]]:
 
 
 class CpuMeter:
-    """Where the CPU went during a run, by side: this process, a worker's process group,
-    and the PostgreSQL server processes serving `database` (other databases' work on a
-    shared machine is left out). Read from /proc before and after, process by process."""
+    """Where the CPU went during a run, by side: this process, process groups named by
+    side (a worker's, a web server's), and the PostgreSQL server processes serving
+    `database` (other databases' work on a shared machine is left out). Read from /proc
+    before and after, process by process."""
 
-    def __init__(self, *, worker_group: int | None = None, database: str = "") -> None:
-        self.worker_group = worker_group
+    def __init__(self, *, worker_group: int | None = None, database: str = "",
+                 groups: dict[str, int] | None = None) -> None:
+        self.groups = dict(groups or {})
+        if worker_group is not None:
+            self.groups["worker"] = worker_group
         self.database = database
 
     def sample(self) -> dict[int, tuple[str, float]]:
         sides = {os.getpid(): ("driver", _cpu_of(os.getpid()))}
+        side_of_group = {group: side for side, group in self.groups.items()}
         for pid, name, group, command in _processes():
-            if self.worker_group is not None and group == self.worker_group:
-                sides[pid] = ("worker", _cpu_of(pid))
+            if group in side_of_group:
+                sides[pid] = (side_of_group[group], _cpu_of(pid))
             elif name == "postgres" and self.database and f" {self.database} " in command:
                 sides[pid] = ("postgresql", _cpu_of(pid))
         return sides
@@ -183,6 +188,6 @@ class CpuMeter:
         return self
 
     def __exit__(self, *exc) -> None:
-        self.used = {"driver": 0.0, "worker": 0.0, "postgresql": 0.0}
+        self.used = {"driver": 0.0, "postgresql": 0.0, **dict.fromkeys(self.groups, 0.0)}
         for pid, (side, seconds) in self.sample().items():
             self.used[side] += seconds - self.before.get(pid, (side, 0.0))[1]

@@ -102,8 +102,8 @@ class Public(Person):
 
     @task(4)
     def search_word(self):
-        word = random.choice(PLAN["public"]["words"])
-        self.get(f"/registre/?q={word}", "public: search by word")
+        self.get("/registre/", "public: search by word",
+                 params={"q": random.choice(PLAN["public"]["words"])})
 
     @task(3)
     def search_name(self):
