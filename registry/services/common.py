@@ -22,10 +22,14 @@ class FilingError(Exception):
 transition = audit.transition
 
 
-def locked(application_id: int) -> Application:
+def locked(application_id: int, *, key_update: bool = False) -> Application:
     """The filing, row-locked until the caller's transaction ends (FOR NO KEY UPDATE, as
-    the engine locks a case: rows that only refer to the filing never wait for it)."""
-    return Application.objects.select_for_update(of=("self",), no_key=True).get(
+    the engine locks a case: rows that only refer to the filing never wait for it).
+
+    `key_update` for a caller that will change a unique column (the RCCM number): such an
+    UPDATE needs the full FOR UPDATE lock, taken here at once rather than upgraded later
+    while others wait on the filing."""
+    return Application.objects.select_for_update(of=("self",), no_key=not key_update).get(
         pk=application_id)
 
 

@@ -106,7 +106,7 @@ def assign_rccm_number(*, application_id: int, actor) -> str:
     stays locked until the registrar's decision commits, which is what makes concurrent
     registrations take consecutive numbers.
     """
-    application = locked(application_id)
+    application = locked(application_id, key_update=True)
     if not application.rccm_number:
         application.rccm_number = allocate_rccm_number(
             letter=RULES[application.legal_form].rccm_letter
