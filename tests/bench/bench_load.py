@@ -256,6 +256,7 @@ def _machine_cpu() -> tuple[float, float]:
     """(busy, total) jiffies of every core since boot, from /proc/stat."""
     with open("/proc/stat") as stat:
         values = [int(value) for value in stat.readline().split()[1:]]
+    values = values[:8]  # user nice system idle iowait irq softirq steal (guest is in user)
     idle = values[3] + values[4]  # idle, iowait
     return sum(values) - idle, sum(values)
 
@@ -494,6 +495,9 @@ def main() -> int:
     served = json.loads(queries_path.read_text()) if queries_path.exists() else {}
     met = report(rows, served)
     requests = sum(int(row["Request Count"]) for row in rows)
+    print("# CPU over the whole locust run (the ramp included, so per request slightly "
+          "high); PostgreSQL: this database's backends, and backends of any database that "
+          "ended meanwhile")
     for side in ("web", "postgresql", "worker", "locust"):
         print(f"cpu_{side}: {cpu.used[side]:.1f} s")
         print(f"cpu_{side}_per_request: {cpu.used[side] / max(requests, 1) * 1000:.1f} ms")
@@ -518,9 +522,11 @@ def compare_query_counts(small: dict[str, list[int]], big: dict[str, list[int]])
     same = True
     for name in sorted(big):
         slug = _slug(name)
-        print(f"{slug}_queries_at_{SMALL}: {max(small.get(name, [0]))} queries")
+        if name not in small:
+            continue
+        print(f"{slug}_queries_at_{SMALL}: {max(small[name])} queries")
         print(f"{slug}_queries_at_full_size: {max(big[name])} queries")
-        same = same and max(big[name]) <= max(small.get(name, [0]))
+        same = same and max(big[name]) <= max(small[name])
     print(f"load_query_counts_grow: {'no' if same else 'YES'}")
     return same
 

@@ -133,14 +133,16 @@ def _print_stats(profiler, order: str, entries: int, prefix: str, *restrictions)
         print(f"# {prefix} {line.replace(root, '')}")
 
 
-def _cpu_of(pid: int) -> float:
-    """Seconds of CPU (user + system) process `pid` has used; 0 once it is gone."""
+def _cpu_of(pid: int, *, reaped: bool = False) -> float:
+    """Seconds of CPU (user + system) process `pid` has used; 0 once it is gone. With
+    `reaped`, what its children that have ended (and were waited for) used instead."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    first = 13 if reaped else 11
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")
 
 
 def _processes() -> list[tuple[int, str, int, str]]:
@@ -174,13 +176,20 @@ class CpuMeter:
         self.database = database
 
     def sample(self) -> dict[int, tuple[str, float]]:
+        """CPU by process (negative keys: what a side's ended processes used, read from
+        the parent that reaped them: a web or worker group's leader, and PostgreSQL's
+        postmaster, whose ended backends may have served any database)."""
         sides = {os.getpid(): ("driver", _cpu_of(os.getpid()))}
         side_of_group = {group: side for side, group in self.groups.items()}
         for pid, name, group, command in _processes():
             if group in side_of_group:
                 sides[pid] = (side_of_group[group], _cpu_of(pid))
+                if pid == group:
+                    sides[-pid] = (side_of_group[group], _cpu_of(pid, reaped=True))
             elif name == "postgres" and self.database and f" {self.database} " in command:
                 sides[pid] = ("postgresql", _cpu_of(pid))
+            elif name == "postgres" and self.database and " -D " in command:
+                sides[-pid] = ("postgresql", _cpu_of(pid, reaped=True))  # the postmaster
         return sides
 
     def __enter__(self):
