@@ -2,34 +2,16 @@
 
 A name is compared, once normalised (registry.names), with the companies on the register
 and the filings still pending (under review, sent back for correction, approved but not
-yet registered). The rule, as a clerk reads it:
-
-- the same normalised name is taken;
-- otherwise names are compared on their distinctive words: without the common words
-  (COMMON_WORDS: "Groupe", "Services", "International", "Togo") and the activity words
-  (ACTIVITY_WORDS: "Transports", "Boulangerie"), a typo in those included; a name without
-  any is compared on its words but the common ones ("Transports"), a name of common words
-  only on the whole name;
-- a name is close when its distinctive words are close by trigram similarity (pg_trgm's, at
-  the threshold REGISTRY_NAME_SIMILARITY_THRESHOLD; the percentage shown), or are the same
-  but for a typo, or are another's with words added ("Banque Éléphant Bleu");
-- unless their activity words differ (none in common, or one name without any):
-  "Boulangerie Agbeko" and "Transports Agbeko", or "MAQKL" and "MAQKL Formation", are told
-  apart by their activities; not names of the same distinctive words, two or more
-  ("Éléphant Bleu" and "Éléphant Bleu Transports").
-
-So "Groupe Services Kara" and "Groupe Services Lomé", or "Transports Agbeko Lomé" and
-"Transports Mensah Lomé", which share only such words, are not close; "Multimédia Kuevi"
-and "Groupe Kuevi Multimédia", which differ only by them, are.
-
-On PostgreSQL the candidates are found by the database on the distinctive words (migration
-0015_name_distinctive_words: the SQL function registry_name_distinctive, which is
-stored_distinctive below, and GIN indexes on it): by pg_trgm's `%` operator; short ones
-(up to 10 characters), whose few trigrams one typo leaves too far apart and whose common
-trigrams would bring thousands of names to read, by their deletion keys instead (migration
-0014's function: the same words one typo away, or in another order). Elsewhere (SQLite in
-the demo) the same measure is computed in Python over the names that share a fragment with
-the distinctive words checked.
+yet registered). Closeness is pg_trgm's trigram similarity: on PostgreSQL the database
+computes it with the `%` operator and the GIN trigram indexes of migration
+0002_name_trigram_indexes; elsewhere (SQLite in the demo) the same measure is computed in
+Python over the names that share a fragment with the one checked. A candidate found on
+the whole normalised names must then be close on its distinctive words too (COMMON_WORDS
+such as "Groupe", "Services", "Togo" dropped): names alike only by those are not similar.
+A short name (KEYED_LENGTHS) one typo away from another keeps too few trigrams to be
+found so: those are also looked up by their deletion keys (migration
+0014_name_deletion_keys), and kept for a letter left out or added or two neighbours
+swapped, not for a letter replaced (see _similar).
 
 The same check serves the form (the result shows while the applicant types) and the
 engine's automatic step (registry.checks.name_check), which checks again on submission.
@@ -38,7 +20,6 @@ engine's automatic step (registry.checks.name_check), which checks again on subm
 from __future__ import annotations
 
 import functools
-import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -58,10 +39,8 @@ DEFAULT_SIMILARITY_THRESHOLD = 0.75
 # The trigram index is asked for names this much less similar than the threshold: the
 # decision (distinctive words, typos) is taken on the candidates it returns.
 RETRIEVAL_MARGIN = 0.2
-# At most this many names one typo away (deletion keys) are weighed, from each table.
-ONE_TYPO_CANDIDATES = 50
-# Migration 0015's SQL function: stored_distinctive() in the database.
-DISTINCTIVE_FUNCTION = "registry_name_distinctive"
+# At most this many short names one typo away (deletion keys) are weighed, from each table.
+ONE_TYPO_CANDIDATES = 20
 DEFAULT_RESERVED_WORDS_FILE = Path(__file__).resolve().parent / "data" / "reserved_words.yaml"
 # Filings that hold their name until decided, from their signature (waiting for the fee
 # too: first signed, first served). The partial index on pending filings (migrations 0002
@@ -180,39 +159,10 @@ def trigram_similarity(left: str, right: str) -> float:
     return shared / (len(left_grams) + len(right_grams) - shared)
 
 
-def _words(text: str) -> frozenset[str]:
-    """The words of a list written as names are normalised (lower case, no accents)."""
-    return frozenset(text.split())
-
-
-# Words many names share and that tell no business from another: legal-form typos aside,
-# generic words ("Groupe", "Services", "International") and the country ("Togo"). Dropped
-# before names are compared.
-COMMON_WORDS = _words("""
-group groupe groupes service services togo togolais togolaise africa afrik afrique
-africaine african international internationale global globale general generale company
-compagnie cie corporation holding business trading solution solutions fils freres soeurs
-associes partenaires plus
-""")
-# What a business does, the way names say it ("Transports", "Boulangerie"): part of a name,
-# not what tells it from another, compared apart: two names alike on their distinctive
-# words but each with an activity word, none in common, are told apart by their activities.
-ACTIVITY_WORDS = _words("""
-transport transports transit transitaire boulangerie patisserie alimentation quincaillerie
-couture coiffure menuiserie plomberie electricite informatique numerique imprimerie
-librairie pharmacopee agro agrobusiness agricole agriculture elevage peche import export
-commerce commercial negoce distribution logistique consignation batiment btp construction
-constructions travaux immobilier immobiliere hotellerie hotel restauration restaurant
-maquis traiteur voyage voyages tourisme communication medias media evenementiel securite
-gardiennage nettoyage energie solaire mines carrieres textile textiles pagnes cosmetiques
-beaute sante clinique optique formation consulting conseil conseils etudes architecture
-ingenierie topographie garage mecanique pieces auto automobile motos taxi location
-materiaux ciment fer bois cacao cafe coton soja karite anacarde huilerie rizerie meunerie
-boissons eaux glaces volailles porcherie pisciculture maraichage telecoms multimedia photo
-video musique mode chaussures bijouterie horlogerie papeterie fournitures bureautique froid
-climatisation forage hydraulique assainissement industrie industries
-""")
-
+# Words many names share and that tell no business from another ("Groupe", "Services",
+# "Togo"); legal-form and stop words are already out of the normalised name
+# (registry.names). A close name must still be close once these are dropped too.
+COMMON_WORDS = frozenset({"group", "groupe", "groupes", "service", "services", "togo"})
 
 
 def _one_edit_apart(word: str, other: str, *, replaced: bool = True) -> bool:
@@ -233,98 +183,23 @@ def _one_edit_apart(word: str, other: str, *, replaced: bool = True) -> bool:
 # Legal-form words of four letters or more, whose typos ("SRAL", "Sociéété") normalize()
 # cannot drop: they tell no business from another either.
 _LEGAL_FORM_WORDS = frozenset(word for word in LEGAL_FORM_WORDS if len(word) >= 4)
-# What a listed word is; a word of TYPO_LISTED_LENGTH letters or more one typo away from a
-# listed one is taken for it ("Groue", "Trasnports", "Kpalimée").
-COMMON, ACTIVITY = "common", "activity"
-TYPO_LISTED_LENGTH = 5
-_LISTED = {**{word: ACTIVITY for word in ACTIVITY_WORDS},
-           **{word: COMMON for word in COMMON_WORDS}}
 
 
-def _typo_index() -> dict[str, list[tuple[str, str]]]:
-    """The listed words by their deletion keys: a word one typo from a listed one shares a
-    key with it (deletion_keys)."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    listed = [(word, kind) for word, kind in _LISTED.items() if len(word) >= TYPO_LISTED_LENGTH]
-    listed += [(form, COMMON) for form in _LEGAL_FORM_WORDS]
-    for word, kind in listed:
-        for key in deletion_keys(word):
-            index.setdefault(key, []).append((word, kind))
-    return index
-
-
-@functools.lru_cache(maxsize=65536)
-def word_kind(word: str) -> str | None:
-    """COMMON (a common or legal-form word), ACTIVITY, or None for a distinctive word. A
-    typo does not make a listed word distinctive: a word one typo from a listed one (of
-    TYPO_LISTED_LENGTH letters or more; four for legal forms, "SRAL") is taken for it."""
-    kind = _LISTED.get(word)
-    if kind is not None or len(word) < 4:
-        return kind
-    kinds = {listed_kind for key in deletion_keys(word) for listed, listed_kind
-             in _TYPO_INDEX.get(key, ())
-             if (len(word) >= TYPO_LISTED_LENGTH or listed in _LEGAL_FORM_WORDS)
-             and _one_edit_apart(word, listed)}
-    for kind in (COMMON, ACTIVITY):
-        if kind in kinds:
-            return kind
-    return None
-
-
+@functools.lru_cache(maxsize=4096)
 def _common(word: str) -> bool:
-    return word_kind(word) == COMMON
+    """A common word, or a long one (5 letters or more) mistyped by one letter ("Groue",
+    "Servces"), or a legal-form word mistyped ("SRAL"): a typo in "Groupe" does not make
+    it distinctive."""
+    return word in COMMON_WORDS or (len(word) >= 5 and any(
+        len(common) >= 5 and _one_edit_apart(word, common) for common in COMMON_WORDS)) or (
+        len(word) >= 4 and any(_one_edit_apart(word, form) for form in _LEGAL_FORM_WORDS))
 
 
 def distinctive(normalized: str) -> str:
-    """What two names are compared on: the distinctive words of a normalised name (without
-    its common and activity words, typos included); for a name without any, its words but
-    the common ones ("transports"); for a name of common words only, the whole name
-    ("togo services group")."""
-    words = normalized.split()
-    kinds = [word_kind(word) for word in words]
-    kept = [word for word, kind in zip(words, kinds, strict=True) if kind is None]
-    if not kept:
-        kept = [word for word, kind in zip(words, kinds, strict=True) if kind != COMMON]
+    """A normalised name without its common words (COMMON_WORDS, typos included); the
+    whole name when it is made of common words only."""
+    kept = [word for word in normalized.split() if not _common(word)]
     return " ".join(kept) if kept else normalized
-
-
-def stored_distinctive(normalized: str) -> str:
-    """distinctive() with the listed words as written only (no typos): what migration
-    0015's SQL function registry_name_distinctive indexes, and the search compares."""
-    words = normalized.split()
-    kept = [word for word in words if word not in _LISTED]
-    if not kept:
-        kept = [word for word in words if _LISTED.get(word) != COMMON]
-    return " ".join(kept) if kept else normalized
-
-
-def activities(normalized: str) -> list[str]:
-    """The activity words of a name that has distinctive words too (none otherwise: the
-    activity is then what it is compared on)."""
-    kinds = [(word, word_kind(word)) for word in normalized.split()]
-    if all(kind is not None for _, kind in kinds):
-        return []
-    return [word for word, kind in kinds if kind == ACTIVITY]
-
-
-def told_apart_by_activity(left: str, right: str) -> bool:
-    """The names say different activities, or one says an activity and the other none: no
-    activity word of one is (up to a typo) a word of the other ("Boulangerie Agbeko" and
-    "Transports Agbeko", "MAQKL Formation" and "MAQKL"). A name that says none is not told
-    apart so from one of the same distinctive words, two or more ("Éléphant Bleu" and
-    "Éléphant Bleu Transports")."""
-    left_activities, right_activities = activities(left), activities(right)
-    if not left_activities and not right_activities:
-        return False
-    left_words, right_words = left.split(), right.split()
-    if any(a == b or _one_edit_apart(a, b)
-           for own, other in ((left_activities, right_words), (right_activities, left_words))
-           for a in own for b in other):
-        return False
-    if left_activities and right_activities:
-        return True
-    left_core, right_core = distinctive(left).split(), distinctive(right).split()
-    return not (len(left_core) >= 2 and sorted(left_core) == sorted(right_core))
 
 
 def distinctive_similarity(left: str, right: str) -> float:
@@ -336,43 +211,17 @@ def distinctive_similarity(left: str, right: str) -> float:
 TYPO_WORD_LENGTH = 4
 
 
-# A letter replaced is a typo in a word this long, or a listed one ("Fins" for "Fils"),
-# beside a distinctive word that matches ("Kade Kotah" for "Kade Kozah"); in a word one
-# letter longer beside any word that matches ("Notena Clinique" for "Notepa Clinique"); or
-# in a word whose trigrams stay close (long words). Not otherwise: among a million names,
-# most short words have a neighbour one letter replaced, a name of its own as often as a
-# typo ("SOTRAKA" and "SOTRAMA", "Wodzi Taxi" and "Bodzi Taxi").
-TYPO_REPLACED_LENGTH = 5
-TYPO_REPLACED_SIMILARITY = 0.55
-
-
-def _words_but_a_typo(left_words: list[str], right_words: list[str],
-                      anchors: set[str]) -> bool:
+def same_words_but_a_typo(left: str, right: str, *, replaced: bool = True) -> bool:
+    """The same distinctive words in the same order, each equal or, when long enough, one
+    typo away (a letter replaced, added, left out, or two swapped): "Kpalime Transit" and
+    "Kpalmie Transit". Trigrams lose up to three of a short word's grams to one typo; the
+    words do not. Without `replaced`, a letter replaced is not taken for a typo."""
+    left_words, right_words = distinctive(left).split(), distinctive(right).split()
     if len(left_words) != len(right_words) or left_words == right_words:
         return False
-    pairs = list(zip(left_words, right_words, strict=True))
-    anchored = any(a == b and a in anchors for a, b in pairs)
-    beside = any(a == b for a, b in pairs)
-    return all(a == b or (max(len(a), len(b)) >= TYPO_WORD_LENGTH and _one_edit_apart(
-                   a, b, replaced=(anchored and (min(len(a), len(b)) >= TYPO_REPLACED_LENGTH
-                                                 or b in _LISTED or a in _LISTED))
-                   or (beside and min(len(a), len(b)) >= TYPO_REPLACED_LENGTH + 1)
-                   or trigram_similarity(a, b) >= TYPO_REPLACED_SIMILARITY))
-               for a, b in pairs)
-
-
-def same_words_but_a_typo(left: str, right: str) -> bool:
-    """The same words in the same order, the distinctive ones or all, each equal or, when
-    long enough, one typo away (a letter added, left out, two swapped, or replaced: see
-    TYPO_REPLACED_LENGTH): "Kpalime Transit" and "Kpalmie Transit", "Tchesiso Fins Vidéo"
-    and "Tchesiso Fils Vidéo". Trigrams lose up to three of a short word's grams to one
-    typo; the words do not."""
-    left_core, right_core = distinctive(left).split(), distinctive(right).split()
-    anchors = set(left_core)
-    if _words_but_a_typo(left_core, right_core, anchors):
-        return True
-    left_words, right_words = left.split(), right.split()
-    return len(left_words) >= 2 and _words_but_a_typo(left_words, right_words, anchors)
+    return all(a == b or (max(len(a), len(b)) >= TYPO_WORD_LENGTH
+                          and _one_edit_apart(a, b, replaced=replaced))
+               for a, b in zip(left_words, right_words, strict=True))
 
 
 def extends(wanted: str, existing: str) -> bool:
@@ -385,11 +234,10 @@ def extends(wanted: str, existing: str) -> bool:
                for start in range(len(outer) - len(inner) + 1))
 
 
-# Distinctive words this long (in characters, spaces included) are also found by their
-# deletion keys: one typo costs a short word up to four of its few trigrams, which leaves it
-# under any sensible trigram threshold ("bopl" and "boal": 0.25). Longer ones keep enough.
-# Migrations 0014_name_deletion_keys and 0015_name_distinctive_words index the same
-# lengths: change them together.
+# Names this long (in characters, spaces included) are also found by their deletion keys:
+# one typo costs a short name up to four of its few trigrams, which leaves it under any
+# sensible trigram threshold ("bopl" and "boal": 0.25). Longer names keep enough. Migration
+# 0014_name_deletion_keys indexes the same lengths: change both together.
 KEYED_LENGTHS = range(3, 13)
 
 
@@ -402,28 +250,15 @@ def deletion_keys(normalized: str) -> set[str]:
             for index in range(len(normalized))} | {normalized}
 
 
-_TYPO_INDEX = _typo_index()
-
-
-def _keyed_query(key: str) -> set[str] | None:
-    """The deletion keys to look up for the distinctive words compared (`key`), when a
-    keyed one (KEYED_LENGTHS) may be one typo away, and the same words in another order
-    ("kara agbeko" for "agbeko kara"); None otherwise."""
-    if KEYED_LENGTHS.start - 1 <= len(key) <= KEYED_LENGTHS.stop:
-        words = key.split()
-        orders = ({" ".join(order) for order in itertools.permutations(words)}
-                  if len(words) <= 3 else set())
-        return deletion_keys(key) | orders
-    return None
-
-
-def _trigram_search_needed(key: str) -> bool:
-    """Whether the trigram index is searched for `key`: not for words short enough that
-    the names one letter longer are keyed too (KEYED_LENGTHS), whose few and common
-    trigrams match thousands of names in the index, to be read and discarded; the same
-    words, in any order, or one typo away, are what is close to them, and their deletion
-    keys find those."""
-    return _keyed_query(key) is None or len(key) >= KEYED_LENGTHS.stop - 2
+def _keyed_query(wanted: str) -> set[str] | None:
+    """The keys to look up for a wanted name, and for its distinctive words alone
+    ("CAFPLSE Sociéété", its legal form mistyped, for "CAFPLSE"), when a keyed name
+    (KEYED_LENGTHS) may be one typo away from either; None otherwise."""
+    keys: set[str] = set()
+    for form in {wanted, distinctive(wanted)}:
+        if KEYED_LENGTHS.start - 1 <= len(form) <= KEYED_LENGTHS.stop:
+            keys |= deletion_keys(form)
+    return keys or None
 
 
 def _retrieval_threshold(threshold: float) -> float:
@@ -457,93 +292,75 @@ def similar_names(
 
 def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> list[NameMatch]:
     retrieve = _retrieval_threshold(threshold)
-    # The candidates are found on their distinctive words (stored_distinctive: what the
-    # indexes of migration 0015 hold), so that the words many names share ("Transports",
-    # "Groupe", "Lomé") neither bring thousands of names to weigh nor make names close.
-    key = distinctive(wanted)
     if connection.vendor == "postgresql":
-        rows = _similar_rows_postgresql(key, wanted, limit=limit, threshold=retrieve,
-                                        scope=scope)
+        rows = _similar_rows_postgresql(wanted, limit=limit, threshold=retrieve, scope=scope)
     else:
-        rows = _similar_rows_python(key, threshold=retrieve, scope=scope)
-    # A candidate is close when its distinctive words are (the score shown is theirs), or
-    # it is the wanted name with words added, or the same words but a typo; and not when
-    # both names say an activity and they are different ones ("Boulangerie Agbeko" and
-    # "Transports Agbeko" are told apart by their activities).
+        rows = _similar_rows_python(wanted, threshold=retrieve, scope=scope)
+    # The trigram search finds the candidates on the whole normalised names (what the
+    # indexes hold); a candidate stays only if its distinctive words are close too, so
+    # that "Groupe Services Kara" and "Groupe Services Lomé" are not confused by their
+    # shared common words. The score shown is that of the distinctive words.
     #
-    # A letter left out or added or two neighbours swapped is a typo ("MEBEJDI", "IAM" for
-    # "MEBEDJI", "IMAM"); a letter replaced, in long words only (TYPO_REPLACED_LENGTH).
-    matches, alike = [], {}
-    for row_name, normalized, _found_score, source, reference in rows:
+    # A short name found by its deletion keys only (its trigrams too far apart) is one
+    # typo away if a letter was left out or added or two neighbours swapped ("MEBEJDI",
+    # "IAM" for "MEBEDJI", "IMAM"), not replaced: among a million names, most short ones
+    # have a neighbour one letter replaced ("COADIET", "COADIOT"), a name of its own as
+    # often as a typo.
+    matches = []
+    for row_name, normalized, found_score, source, reference in rows:
         score = distinctive_similarity(wanted, normalized)
-        if ((score >= threshold or extends(wanted, normalized)
-                or same_words_but_a_typo(wanted, normalized))
-                and not told_apart_by_activity(wanted, normalized)):
+        if (score >= threshold or extends(wanted, normalized)
+                or same_words_but_a_typo(wanted, normalized,
+                                         replaced=found_score >= retrieve)):
             matches.append(NameMatch(name=row_name, normalized=normalized, score=score,
                                      source=source, reference=reference))
-            alike[normalized] = trigram_similarity(wanted, normalized)
-    # Best first; among equals the same name first, then the names alike as a whole (their
-    # activity words too), then the register before filings.
+    # Best first; among equals the same name first, then the register before filings.
     matches.sort(key=lambda match: (-match.score, match.normalized != wanted,
-                                    -alike[match.normalized], match.source != "company",
-                                    match.name))
+                                    match.source != "company", match.name))
     return matches[:limit]
 
 
-def _similar_rows_postgresql(key: str, wanted: str, *, limit: int, threshold: float,
-                             scope: _Scope):
+def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope: _Scope):
     from django.contrib.postgres.fields import ArrayField
     from django.contrib.postgres.lookups import TrigramSimilar
     from django.contrib.postgres.search import TrigramSimilarity
     from django.db.models import Func, TextField
     from django.db.models.functions import Length
 
-    def stored(queryset: QuerySet) -> QuerySet:
-        # Migration 0015's expression, as its indexes write it.
-        return queryset.alias(core=Func(F("normalized_name"), function=DISTINCTIVE_FUNCTION,
-                                        output_field=TextField()))
-
-    def ranked(queryset: QuerySet, name_field: str, reference_field: str, source: str,
-               count: int):
-        # The names alike as a whole first ("Transports Agbeko" before "Boulangerie
-        # Agbeko" for "Transports Agbeko"; "Dikupe Textiles" before "Diku" for "Dikue
-        # Textiles"), by the whole names' similarity (cheaper than the distinctive words'
-        # function, weighed in Python on the rows kept).
-        rows = (queryset.annotate(whole=TrigramSimilarity("normalized_name", wanted))
-                .order_by("-whole", "normalized_name")
-                .values_list(name_field, "normalized_name", "whole", reference_field))
-        return [(row_name, normalized, score, source, reference)
-                for row_name, normalized, score, reference in rows[:count]]
-
     def close(queryset: QuerySet, name_field: str, reference_field: str, source: str):
-        # More candidates than shown: the decision (activities, typos) may drop the
-        # best-scored ones, and a real conflict must not be left out by the cut.
-        return ranked(stored(queryset).filter(TrigramSimilar(F("core"), Value(key))),
-                      name_field, reference_field, source, max(limit * 10, 50))
+        rows = (queryset.filter(TrigramSimilar(F("normalized_name"), Value(wanted)))
+                .annotate(score=TrigramSimilarity("normalized_name", wanted))
+                .order_by("-score", "normalized_name")
+                .values_list(name_field, "normalized_name", "score", reference_field))
+        # More candidates than shown: the decision below (distinctive words, typos) may
+        # drop the best-scored ones, and a real conflict must not be left out by the cut.
+        return [(row_name, normalized, score, source, reference)
+                for row_name, normalized, score, reference in rows[:max(limit * 10, 50)]]
 
-    keys = _keyed_query(key)
+    keys = _keyed_query(wanted)
 
     def one_typo(queryset: QuerySet, name_field: str, reference_field: str, source: str):
-        """The names whose short distinctive words share a deletion key with the wanted
-        one's (migration 0015's indexes), those the trigrams miss."""
-        queryset = (stored(queryset).alias(
-                        core_length=Length("core"),
-                        core_keys=Func(F("core"), function="registry_name_deletion_keys",
-                                       output_field=ArrayField(TextField())))
-                    .filter(core_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
-                            core_keys__overlap=sorted(keys)))
-        return ranked(queryset, name_field, reference_field, source, ONE_TYPO_CANDIDATES)
+        """The short names sharing a deletion key with the wanted one (migration 0014's
+        indexes: the same function, the same lengths), those the trigrams miss."""
+        rows = (queryset.alias(
+                    name_length=Length("normalized_name"),
+                    name_keys=Func(F("normalized_name"), function="registry_name_deletion_keys",
+                                   output_field=ArrayField(TextField())))
+                .filter(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
+                        name_keys__overlap=sorted(keys))
+                .annotate(score=TrigramSimilarity("normalized_name", wanted))
+                .order_by("-score", "normalized_name")
+                .values_list(name_field, "normalized_name", "score", reference_field))
+        return [(row_name, normalized, score, source, reference)
+                for row_name, normalized, score, reference in rows[:ONE_TYPO_CANDIDATES]]
 
     # `%` (the operator the GIN index serves) compares with this setting, for this
     # transaction only.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                        [str(threshold)])
-        rows = []
-        if _trigram_search_needed(key):
-            rows += (close(scope.companies(), "name", "rccm_number", "company")
-                     + close(scope.pending_filings(), "company_name", "reference",
-                             "application"))
+        rows = (close(scope.companies(), "name", "rccm_number", "company")
+                + close(scope.pending_filings(), "company_name", "reference", "application"))
         if keys is not None:
             rows += (one_typo(scope.companies(), "name", "rccm_number", "company")
                      + one_typo(scope.pending_filings(), "company_name", "reference",
@@ -561,19 +378,19 @@ def _distinct(rows: list[tuple]) -> list[tuple]:
     return kept
 
 
-def _similar_rows_python(key: str, *, threshold: float, scope: _Scope):
+def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
     """The same measure without pg_trgm, for the demo's SQLite: the candidates are the
-    names that contain what a shared trigram of the distinctive words implies ("abc", or
-    "ab" for " ab" and "ab "), scored here on their stored distinctive words. Names sharing
-    only first letters ("  a") are left out: they score at most 1/4, under any sensible
-    threshold."""
-    fragments = {gram.strip() for gram in trigrams(key) if len(gram.strip()) > 1}
-    fragments.update(word for word in key.split() if len(word) == 1)
+    names that contain what a shared trigram implies ("abc", or "ab" for " ab" and "ab "),
+    scored here. Names sharing only first letters ("  a") are left out: they score at most
+    1/4, under any sensible threshold."""
+    fragments = {gram.strip() for gram in trigrams(wanted) if len(gram.strip()) > 1}
+    fragments.update(word for word in wanted.split() if len(word) == 1)
     sharing = Q()
     for fragment in fragments:
         sharing |= Q(normalized_name__contains=fragment)
-    keys = _keyed_query(key)
-    by_trigrams = _trigram_search_needed(key)
+    keys = _keyed_query(wanted)
+    if keys is not None:
+        sharing |= Q(normalized_name__in=keys)  # "bopl" for "bpol": no fragment in common
     sources = (
         ("company", scope.companies().values_list("name", "normalized_name", "rccm_number")),
         ("application", scope.pending_filings()
@@ -581,26 +398,12 @@ def _similar_rows_python(key: str, *, threshold: float, scope: _Scope):
     )
     rows = []
     for source, candidates in sources:
-        candidates = candidates.filter(sharing | _one_typo_fragments(key)
-                                       if keys is not None else sharing)
-        for row_name, normalized, reference in candidates:
-            core = stored_distinctive(normalized)
-            score = trigram_similarity(key, core)
-            if (by_trigrams and score >= threshold) or (
-                    keys is not None and len(core) in KEYED_LENGTHS
-                                      and not keys.isdisjoint(deletion_keys(core))):
+        for row_name, normalized, reference in candidates.filter(sharing):
+            score = trigram_similarity(wanted, normalized)
+            if score >= threshold or (keys is not None and len(normalized) in KEYED_LENGTHS
+                                      and not keys.isdisjoint(deletion_keys(normalized))):
                 rows.append((row_name, normalized, score, source, reference))
     return rows
-
-
-def _one_typo_fragments(key: str) -> Q:
-    """What a name one typo from `key` contains: the typo leaves either its first or its
-    last (length - 1) // 2 characters as they are ("bpol" for "bopl": "b" or "l"), here
-    each as its longest word piece."""
-    half = max(1, (len(key) - 1) // 2)
-    fragments = {max(part.split(), key=len, default="") for part in (key[:half], key[-half:])}
-    return Q(*[Q(normalized_name__contains=fragment) for fragment in fragments if fragment],
-             _connector=Q.OR)
 
 
 # --- reserved words -----------------------------------------------------------------------

@@ -11,25 +11,20 @@ names are), invented brands, acronyms (SOTRAKA), faith names (Grâce de Dieu), E
 words, "Ets … et Fils", "Groupe …", some with a legal form; so trigrams are varied, and
 common words (Transports, Services, Lomé) are shared by many names, as on a real register. The
 trigram indexes are dropped before loading (COPY) and built afterwards, timed, then
-ANALYZE; so are the deletion-key indexes of short names (migration 0014) and the indexes of
-the distinctive words (migration 0015).
+ANALYZE; so are the deletion-key indexes of short names (migration 0014).
 
 Lookups (300 by default, after 30 untimed to warm the cache), a third each: a registered
 name with one typo, a registered name as an applicant would type it (accents, case, a
 legal form: "taken"), a new name from the same words. Each is the whole check_name() the
-form and the engine call: the same-name lookups, the search for close names on the register
-and on pending filings, the reserved words. Target: p95 <= 30 ms.
+form and the engine call: the same-name lookups, the trigram search on the register and
+on pending filings, the reserved words. Target: p95 <= 30 ms.
 
-The lookups run twice, and the figures print side by side: the previous method and the
-current one. The previous method (previous_similar below, registry.similarity as it was
-before migration 0015) finds the candidates by the trigrams of the whole normalised names
-(and short names by their deletion keys) and weighs them on their words without six common
-ones ("Groupe", "Services", "Togo"); the current one searches and weighs the distinctive
-words only (common, activity and place words dropped) and tells apart names whose
-activities differ. Precision and recall count the typo'd and retyped names as those a clerk
-should see, the new names as those he should not (--show-flagged lists the new names
-flagged: some differ from a registered one by a common or place word only, which a clerk
-should see).
+The lookups run twice, and the figures print side by side: the previous method (the
+trigram search alone) and the current one (short names also looked up by their deletion
+keys, migration 0014, so that a short name with one typo is found). Both weigh the
+candidates on their distinctive words (common words such as "Groupe", "Services", "Togo"
+dropped). Precision and recall count the typo'd and retyped names as those a clerk should
+see, the new names as those he should not.
 
 Baselines, in the same run and on the same lookups:
 - the check as it was before similarity, an exact look-up of the normalised name on the
@@ -313,9 +308,6 @@ def trigram_indexes(kind: str) -> dict[str, str]:
     keys = import_module("registry.migrations.0014_name_deletion_keys")
     statements.update({name: keys.statement(name, concurrently=False)
                        for name in keys.INDEXES})
-    distinctive = import_module("registry.migrations.0015_name_distinctive_words")
-    statements.update({name: distinctive.statement(name, concurrently=False)
-                       for name in distinctive.INDEXES})
     return statements
 
 
@@ -361,174 +353,6 @@ def without_index(name: str) -> None:
             cursor.execute("RESET enable_bitmapscan")
 
 
-# --- the previous method ------------------------------------------------------------------
-# registry.similarity as it was before migration 0015 (issue 16), kept here as the baseline
-# the current method is timed and judged against, on the same lookups: candidates found by
-# the trigram index of the whole normalised names (and the deletion keys of short ones,
-# migration 0014), weighed on their distinctive words with six common words dropped.
-
-import functools  # noqa: E402
-
-from django.db import transaction  # noqa: E402
-from django.db.models import F, QuerySet, Value  # noqa: E402
-
-from registry.similarity import (  # noqa: E402
-    _LEGAL_FORM_WORDS,
-    KEYED_LENGTHS,
-    ONE_TYPO_CANDIDATES,
-    TYPO_WORD_LENGTH,
-    NameMatch,
-    _distinct,
-    _one_edit_apart,
-    _retrieval_threshold,
-    _Scope,
-    deletion_keys,
-    trigram_similarity,
-)
-
-PREVIOUS_COMMON_WORDS = frozenset({"group", "groupe", "groupes", "service", "services", "togo"})
-
-
-@functools.lru_cache(maxsize=4096)
-def previous_common(word: str) -> bool:
-    """A common word, or a long one (5 letters or more) mistyped by one letter ("Groue",
-    "Servces"), or a legal-form word mistyped ("SRAL"): a typo in "Groupe" does not make
-    it distinctive."""
-    return word in PREVIOUS_COMMON_WORDS or (len(word) >= 5 and any(
-        len(common) >= 5 and _one_edit_apart(word, common)
-        for common in PREVIOUS_COMMON_WORDS)) or (
-        len(word) >= 4 and any(_one_edit_apart(word, form) for form in _LEGAL_FORM_WORDS))
-
-
-def previous_distinctive(normalized: str) -> str:
-    """A normalised name without its common words (PREVIOUS_COMMON_WORDS, typos included);
-    the whole name when it is made of common words only."""
-    kept = [word for word in normalized.split() if not previous_common(word)]
-    return " ".join(kept) if kept else normalized
-
-
-def previous_distinctive_similarity(left: str, right: str) -> float:
-    """Trigram similarity of the distinctive words of two normalised names."""
-    return trigram_similarity(previous_distinctive(left), previous_distinctive(right))
-
-
-
-def previous_same_words_but_a_typo(left: str, right: str, *, replaced: bool = True) -> bool:
-    """The same distinctive words in the same order, each equal or, when long enough, one
-    typo away (a letter replaced, added, left out, or two swapped): "Kpalime Transit" and
-    "Kpalmie Transit". Trigrams lose up to three of a short word's grams to one typo; the
-    words do not. Without `replaced`, a letter replaced is not taken for a typo."""
-    left_words = previous_distinctive(left).split()
-    right_words = previous_distinctive(right).split()
-    if len(left_words) != len(right_words) or left_words == right_words:
-        return False
-    return all(a == b or (max(len(a), len(b)) >= TYPO_WORD_LENGTH
-                          and _one_edit_apart(a, b, replaced=replaced))
-               for a, b in zip(left_words, right_words, strict=True))
-
-
-def previous_extends(wanted: str, existing: str) -> bool:
-    """The wanted name is an existing one (of two distinctive words or more) with words
-    added around it: "Banque Éléphant Bleu" extends "Éléphant Bleu"."""
-    inner, outer = previous_distinctive(existing).split(), previous_distinctive(wanted).split()
-    if len(inner) < 2 or len(outer) <= len(inner):
-        return False
-    return any(outer[start:start + len(inner)] == inner
-               for start in range(len(outer) - len(inner) + 1))
-
-
-
-def previous_keyed_query(wanted: str) -> set[str] | None:
-    """The keys to look up for a wanted name, and for its distinctive words alone
-    ("CAFPLSE Sociéété", its legal form mistyped, for "CAFPLSE"), when a keyed name
-    (KEYED_LENGTHS) may be one typo away from either; None otherwise."""
-    keys: set[str] = set()
-    for form in {wanted, previous_distinctive(wanted)}:
-        if KEYED_LENGTHS.start - 1 <= len(form) <= KEYED_LENGTHS.stop:
-            keys |= deletion_keys(form)
-    return keys or None
-
-
-
-def previous_similar(wanted: str, *, limit: int, threshold: float,
-                     scope: _Scope) -> list[NameMatch]:
-    retrieve = _retrieval_threshold(threshold)
-    if connection.vendor == "postgresql":
-        rows = previous_rows_postgresql(wanted, limit=limit, threshold=retrieve, scope=scope)
-    else:
-        raise NotImplementedError
-    # The trigram search finds the candidates on the whole normalised names (what the
-    # indexes hold); a candidate stays only if its distinctive words are close too, so
-    # that "Groupe Services Kara" and "Groupe Services Lomé" are not confused by their
-    # shared common words. The score shown is that of the distinctive words.
-    #
-    # A short name found by its deletion keys only (its trigrams too far apart) is one
-    # typo away if a letter was left out or added or two neighbours swapped ("MEBEJDI",
-    # "IAM" for "MEBEDJI", "IMAM"), not replaced: among a million names, most short ones
-    # have a neighbour one letter replaced ("COADIET", "COADIOT"), a name of its own as
-    # often as a typo.
-    matches = []
-    for row_name, normalized, found_score, source, reference in rows:
-        score = previous_distinctive_similarity(wanted, normalized)
-        if (score >= threshold or previous_extends(wanted, normalized)
-                or previous_same_words_but_a_typo(wanted, normalized,
-                                                  replaced=found_score >= retrieve)):
-            matches.append(NameMatch(name=row_name, normalized=normalized, score=score,
-                                     source=source, reference=reference))
-    # Best first; among equals the same name first, then the register before filings.
-    matches.sort(key=lambda match: (-match.score, match.normalized != wanted,
-                                    match.source != "company", match.name))
-    return matches[:limit]
-
-
-def previous_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope: _Scope):
-    from django.contrib.postgres.fields import ArrayField
-    from django.contrib.postgres.lookups import TrigramSimilar
-    from django.contrib.postgres.search import TrigramSimilarity
-    from django.db.models import Func, TextField
-    from django.db.models.functions import Length
-
-    def close(queryset: QuerySet, name_field: str, reference_field: str, source: str):
-        rows = (queryset.filter(TrigramSimilar(F("normalized_name"), Value(wanted)))
-                .annotate(score=TrigramSimilarity("normalized_name", wanted))
-                .order_by("-score", "normalized_name")
-                .values_list(name_field, "normalized_name", "score", reference_field))
-        # More candidates than shown: the decision below (distinctive words, typos) may
-        # drop the best-scored ones, and a real conflict must not be left out by the cut.
-        return [(row_name, normalized, score, source, reference)
-                for row_name, normalized, score, reference in rows[:max(limit * 10, 50)]]
-
-    keys = previous_keyed_query(wanted)
-
-    def one_typo(queryset: QuerySet, name_field: str, reference_field: str, source: str):
-        """The short names sharing a deletion key with the wanted one (migration 0014's
-        indexes: the same function, the same lengths), those the trigrams miss."""
-        rows = (queryset.alias(
-                    name_length=Length("normalized_name"),
-                    name_keys=Func(F("normalized_name"), function="registry_name_deletion_keys",
-                                   output_field=ArrayField(TextField())))
-                .filter(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
-                        name_keys__overlap=sorted(keys))
-                .annotate(score=TrigramSimilarity("normalized_name", wanted))
-                .order_by("-score", "normalized_name")
-                .values_list(name_field, "normalized_name", "score", reference_field))
-        return [(row_name, normalized, score, source, reference)
-                for row_name, normalized, score, reference in rows[:ONE_TYPO_CANDIDATES]]
-
-    # `%` (the operator the GIN index serves) compares with this setting, for this
-    # transaction only.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                       [str(threshold)])
-        rows = (close(scope.companies(), "name", "rccm_number", "company")
-                + close(scope.pending_filings(), "company_name", "reference", "application"))
-        if keys is not None:
-            rows += (one_typo(scope.companies(), "name", "rccm_number", "company")
-                     + one_typo(scope.pending_filings(), "company_name", "reference",
-                                "application"))
-    return _distinct(rows)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--names", type=int, default=1_000_000)
@@ -540,8 +364,6 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--show-changes", action="store_true",
                         help="list the lookups the two methods judge differently")
-    parser.add_argument("--show-flagged", action="store_true",
-                        help="list the new names flagged, by either method")
     args = parser.parse_args()
     if args.threshold is not None:
         from django.conf import settings
@@ -603,6 +425,8 @@ def main() -> int:
         rng.shuffle(order)
         warm_up = [with_typo(name, rng) for name, _ in rng.sample(registered, WARM_UP)]
 
+        timed(check_name, warm_up)
+
         def run_lookups():
             results, durations = {}, []
             for index in order:
@@ -611,18 +435,16 @@ def main() -> int:
                 durations.append((time.perf_counter() - started) * 1000)
             return results, durations
 
-        # The previous method, on the same lookups: the whole check_name(), its search for
-        # close names as it was before migration 0015 (previous_similar, above).
+        # The previous method, on the same lookups: the trigram search alone, without the
+        # deletion keys of short names.
         from registry import similarity
 
-        current_similar = similarity._similar
-        similarity._similar = previous_similar
+        keyed_query = similarity._keyed_query
+        similarity._keyed_query = lambda wanted: None
         try:
-            timed(check_name, warm_up)
             previous_results, previous_durations = run_lookups()
         finally:
-            similarity._similar = current_similar
-        timed(check_name, warm_up)
+            similarity._keyed_query = keyed_query
         results, durations = run_lookups()
         exact = timed(exact_check, [lookups[index] for index in order])
         seqscan = timed(without_index, lookups[:SEQSCAN_LOOKUPS])
@@ -671,13 +493,6 @@ def main() -> int:
             print(f"{label:40} {f'{before[label]}/{total}':>12} {f'{after[label]}/{total}':>12}")
         for label in ("precision", "recall"):
             print(f"{label:40} {before[label]:12.2f} {after[label]:12.2f}")
-        if args.show_flagged:
-            for index in range(2 * third, len(lookups)):
-                for label, result in (("previous", previous_results[index]),
-                                      ("current", results[index])):
-                    if result.status != "available":
-                        print(f"# new flagged ({label}) {lookups[index]!r}: {result.status} "
-                              f"{[match.normalized for match in result.matches][:2]}")
         if args.show_changes:
             kinds = ["typo"] * third + ["retyped"] * third + ["new"] * new_count
             for index, lookup in enumerate(lookups):

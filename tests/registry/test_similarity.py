@@ -17,7 +17,6 @@ from registry.similarity import (
     NameStatus,
     check_name,
     deletion_keys,
-    distinctive,
     similar_names,
     trigram_similarity,
     trigrams,
@@ -215,101 +214,6 @@ def test_a_name_without_distinctive_words_is_empty(db):
     assert result.message == "La dénomination ne contient aucun mot distinctif."
 
 
-# --- distinctive words --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("normalized", "expected"), [
-    ("groupe agbeko transports lome", "agbeko lome"),
-    ("trasnports agbeko", "agbeko"),  # an activity word mistyped is still one
-    ("transports boulangerie", "transports boulangerie"),  # all but the common words
-    ("groupe services togo kpalime", "kpalime"),
-    ("togo services group", "togo services group"),  # common words only: the whole name
-])
-def test_names_are_compared_on_their_distinctive_words(normalized, expected):
-    assert distinctive(normalized) == expected
-
-
-def test_a_name_differing_only_by_a_common_word_is_found(register):
-    register("Kuevi Multimédia", "TG-LOM-2025-B-00011")
-
-    result = check_name("Groupe Kuevi Multimédia International")
-
-    assert result.status == NameStatus.SIMILAR
-    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00011"]
-    assert result.matches[0].score == pytest.approx(1.0)
-    assert "« Kuevi Multimédia » (TG-LOM-2025-B-00011, 100 %)" in result.message
-
-
-def test_a_name_with_another_activity_word_of_the_same_activity_is_found(register):
-    register("Transports Agbeko Lomé", "TG-LOM-2025-B-00012")
-
-    assert check_name("Agbeko Transit Transports Lomé").status == NameStatus.SIMILAR
-
-
-@pytest.mark.parametrize("typed", ["Transports Mensah Lomé", "Groupe Étoile Services",
-                                   "Agbeko Boulangerie Kara", "Transports Agbeko Kara"])
-def test_names_sharing_only_common_activity_or_place_words_are_not_flagged(register, typed):
-    register("Transports Agbeko Lomé", "TG-LOM-2025-B-00012")
-    register("Groupe Horizon Services", "TG-LOM-2025-B-00013")
-
-    result = check_name(typed)
-
-    assert result.status == NameStatus.AVAILABLE
-    assert result.matches == []
-
-
-def test_names_told_apart_by_their_activities_are_not_flagged(register):
-    register("Boulangerie Agbeko", "TG-LOM-2025-B-00014")
-
-    register("Éléphant Bleu", "TG-LOM-2025-B-00019")
-
-    assert check_name("Transports Agbeko").status == NameStatus.AVAILABLE
-    assert check_name("Agbeko").status == NameStatus.AVAILABLE  # no activity said
-    assert check_name("Agbeko Boulanegrie").status == NameStatus.SIMILAR  # a typo in it
-    # The same activity, and the name is close.
-    assert check_name("Agbeko Boulangerie").status == NameStatus.SIMILAR
-    # The same distinctive words, two or more: whatever the activity.
-    assert check_name("Éléphant Bleu Transports").status == NameStatus.SIMILAR
-
-
-@pytest.mark.parametrize("typed", ["Transports Tsikplnou", "Transprots Tsikplonou",
-                                   "Groupe Tsikpolnou Transports", "Transports Tsikplinou",
-                                   "Ets Tsikplonou et Fisl Transports"])
-def test_a_typo_in_the_distinctive_word_or_the_activity_is_still_found(register, typed):
-    register("Ets Tsikplonou et Fils Transports", "TG-LOM-2025-B-00015")
-
-    result = check_name(typed)
-
-    assert result.status == NameStatus.SIMILAR
-    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00015"]
-
-
-def test_a_short_distinctive_word_one_letter_replaced_is_a_name_of_its_own(register):
-    register("Bodzi Taxi", "TG-LOM-2025-B-00016")
-    register("Kade International Kozah", "TG-LOM-2025-B-00020")
-
-    assert check_name("Wodzi Taxi").status == NameStatus.AVAILABLE
-    assert check_name("Bozdi Taxi").status == NameStatus.SIMILAR  # two letters swapped
-    # Beside a distinctive word that matches, a letter replaced is a typo; beside an
-    # activity word, in a word of six letters or more.
-    assert check_name("Kade Kotah").status == NameStatus.SIMILAR
-    register("Notepa Clinique", "TG-LOM-2025-B-00021")
-    assert check_name("Notena Clinique").status == NameStatus.SIMILAR
-
-
-def test_a_name_of_common_words_only_is_checked_on_the_whole_name(register):
-    register("Services Togo Group", "TG-LOM-2025-B-00017")
-    register("Transports Boulangerie", "TG-LOM-2025-B-00018")
-
-    assert check_name("Société Services Togo Group SARL").status == NameStatus.TAKEN
-    similar = check_name("Service Togo Group")
-    assert similar.status == NameStatus.SIMILAR
-    assert "« Services Togo Group » (TG-LOM-2025-B-00017" in similar.message
-    assert check_name("Services Group Togo").status == NameStatus.SIMILAR
-    assert check_name("Transport Boulangerie").status == NameStatus.SIMILAR
-    assert check_name("Transports Couture").status == NameStatus.AVAILABLE
-
-
 # --- pending filings ----------------------------------------------------------------------
 
 
@@ -459,9 +363,7 @@ def test_the_python_measure_agrees_with_pg_trgm(db, left, right):
 def test_the_similarity_query_uses_the_trigram_indexes(elephant, submitted):
     with CaptureQueriesContext(connection) as queries:
         assert similar_names("Éléphant Bleue")
-    # Searched on the distinctive words (migration 0015's expression), not the whole names.
-    searches = [q["sql"] for q in queries.captured_queries
-                if 'registry_name_distinctive("registry_' in q["sql"] and ") % " in q["sql"]]
+    searches = [q["sql"] for q in queries.captured_queries if "normalized_name\" % " in q["sql"]]
     assert len(searches) == 2  # the register, then the pending filings
 
     with connection.cursor() as cursor:
@@ -474,8 +376,8 @@ def test_the_similarity_query_uses_the_trigram_indexes(elephant, submitted):
             cursor.execute(f"EXPLAIN {sql}")
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
 
-    assert "registry_company_distinctive_trgm" in plans[0]
-    assert "registry_application_pending_distinctive_trgm" in plans[1]
+    assert "registry_company_normalized_name_trgm" in plans[0]
+    assert "registry_application_pending_name_trgm" in plans[1]
 
 
 @on_postgresql
@@ -486,30 +388,6 @@ def test_the_python_deletion_keys_agree_with_the_sql_function(db, name):
         [keys] = cursor.fetchone()
 
     assert set(keys) == deletion_keys(name)
-
-
-def test_the_migration_lists_the_words_the_check_drops():
-    from importlib import import_module
-
-    from registry import similarity
-
-    migration = import_module("registry.migrations.0015_name_distinctive_words")
-    assert set(migration.COMMON_WORDS) == similarity.COMMON_WORDS
-    assert set(migration.ACTIVITY_WORDS) == similarity.ACTIVITY_WORDS
-
-
-@on_postgresql
-@pytest.mark.parametrize("name", ["groupe agbeko transports lome", "transports lome",
-                                  "togo services group", "kpalime transit kara agbeko",
-                                  "etoile group boulangerie mensah", "sotraka", "a b"])
-def test_the_sql_distinctive_words_agree_with_python(db, name):
-    from registry.similarity import stored_distinctive
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT registry_name_distinctive(%s)", [name])
-        [stored] = cursor.fetchone()
-
-    assert stored == stored_distinctive(name)
 
 
 @on_postgresql
@@ -530,8 +408,8 @@ def test_the_one_typo_query_uses_the_deletion_key_indexes(register, file_and_sub
             cursor.execute(f"EXPLAIN {sql}")
             plans.append("\n".join(row[0] for row in cursor.fetchall()))
 
-    assert "registry_company_distinctive_deletion_keys" in plans[0]
-    assert "registry_application_pending_distinctive_deletion_keys" in plans[1]
+    assert "registry_company_name_deletion_keys" in plans[0]
+    assert "registry_application_pending_name_deletion_keys" in plans[1]
 
 
 def test_the_migration_brings_stored_normalized_names_up_to_date(elephant, submitted):
