@@ -152,15 +152,18 @@ def _task(task_id: int) -> Task:
 # refers to the case (an audit event, a claimed task's save) never waits for a decision's
 # lock: with FOR UPDATE, a claim holding its task and inserting its audit event waited on a
 # decision holding the case and wanting that task, a deadlock (seen under load).
+def _cases_locked():
+    return Case.objects.select_for_update(of=("self",), no_key=True).select_related(
+        "definition")
+
+
 def _locked_case(case_id: int) -> Case:
-    return (Case.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("definition").get(pk=case_id))
+    return _cases_locked().get(pk=case_id)
 
 
 def _task_under_case_lock(task_id: int) -> Task:
     """Lock the task's case, then read the task: the read is current for every field."""
-    case = (Case.objects.select_for_update(of=("self",), no_key=True)
-            .select_related("definition").get(tasks__pk=task_id))
+    case = _cases_locked().get(tasks__pk=task_id)
     # The desk comes along (unlocked): handlers and notifications name it.
     task = Task.objects.select_related("desk").get(pk=task_id)
     task.case = case

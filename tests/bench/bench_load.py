@@ -77,6 +77,7 @@ from django.core import mail  # noqa: E402
 mail.outbox = []
 
 from .common import CpuMeter, machine  # noqa: E402
+from .national import ensure_database  # noqa: E402
 
 READ_P95_MS = 75
 WRITE_P95_MS = 150
@@ -93,24 +94,6 @@ def _slug(name: str) -> str:
 
 
 # --- the data ------------------------------------------------------------------------------
-
-
-def database_exists(*, fresh: bool) -> None:
-    """Create the benchmark's database if it is missing (anew with `fresh`)."""
-    import psycopg2
-    from psycopg2 import sql
-
-    name = urllib.parse.urlsplit(DATABASE_URL).path.lstrip("/")
-    server = psycopg2.connect(DATABASE_URL.rsplit("/", 1)[0] + "/postgres")
-    server.autocommit = True
-    with server.cursor() as cursor:
-        if fresh:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    server.close()
 
 
 def ensure_loaded(filings: int, seed: int) -> None:
@@ -135,16 +118,13 @@ def ensure_loaded(filings: int, seed: int) -> None:
 
 
 def _session(user) -> tuple[str, str]:
-    """A signed-in session for `user` (as the sign-in page leaves it) and a CSRF secret."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    """A signed-in session for `user` (Django's force_login, as a sign-in leaves it) and a
+    CSRF secret."""
+    from django.test import Client
 
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key, secrets.token_hex(16)
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value, secrets.token_hex(16)
 
 
 def _pdf() -> Path:
@@ -427,7 +407,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
 
     if args.query_counts_only:  # the small database's side (small_query_counts)
-        database_exists(fresh=True)
+        ensure_database(DATABASE_URL, fresh=True)
         ensure_loaded(args.filings, args.seed)
         counts = InProcess(prepare(args.live, args.seed)).query_counts()
         (OUT / "load-queries-small.json").write_text(json.dumps(counts))
@@ -444,7 +424,7 @@ def main() -> int:
 
     call_command("collectstatic", interactive=False, verbosity=0)  # as a deployment does
     small = {} if args.no_small else small_query_counts(args.seed)
-    database_exists(fresh=False)
+    ensure_database(DATABASE_URL)
     ensure_loaded(args.filings, args.seed)
     plan = prepare(args.live, args.seed)
     plan_path = OUT / "load-plan.json"

@@ -57,16 +57,12 @@ from .common import (  # noqa: E402
     database_url,
     machine,
     profile_top,
+    step_data,
     throwaway_database,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGET_CASES_PER_SECOND = 20
-def step_data(step_id: str, case_id: int) -> dict | None:
-    """What the desk types in: identifiers of its own per filing (the register refuses a
-    NIF or employer number another company holds)."""
-    return {"tax": {"nif": f"{1_000_000_000 + case_id}"},
-            "social_security": {"employer_number": f"{100_000 + case_id}"}}.get(step_id)
 SYLLABLES = [c + v for c in "BDFGKLMNPRSTVZ" for v in "AEIOU"]
 
 

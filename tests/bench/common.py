@@ -11,6 +11,13 @@ import pstats
 from contextlib import contextmanager
 
 
+def step_data(step_id: str, case_id: int) -> dict | None:
+    """What the desk types in: identifiers of its own per filing (the register refuses a
+    NIF or employer number another company holds)."""
+    return {"tax": {"nif": f"{1_000_000_000 + case_id}"},
+            "social_security": {"employer_number": f"{100_000 + case_id}"}}.get(step_id)
+
+
 def machine() -> str:
     model = "unknown cpu"
     try:

@@ -848,8 +848,8 @@ def _server_url(url: str, database: str) -> str:
     return urlunsplit(parts._replace(path=f"/{database}"))
 
 
-def _prepare_database(url: str, *, replace: bool) -> None:
-    """Create the database if missing; refuse one with filings unless `replace`."""
+def ensure_database(url: str, *, fresh: bool = False) -> None:
+    """Create the database `url` names if it is missing; with `fresh`, drop it first."""
     from urllib.parse import urlsplit
 
     import psycopg2
@@ -859,29 +859,40 @@ def _prepare_database(url: str, *, replace: bool) -> None:
     server.autocommit = True
     try:
         with server.cursor() as cursor:
+            if fresh:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            exists = cursor.fetchone() is not None
-            if exists:
-                database = psycopg2.connect(url)
-                try:
-                    with database.cursor() as inner:
-                        inner.execute("SELECT to_regclass('registry_application') IS NOT NULL "
-                                      "AND EXISTS (SELECT 1 FROM registry_application)")
-                        has_filings = inner.fetchone()[0]
-                except psycopg2.Error:
-                    has_filings = False
-                finally:
-                    database.close()
-                if has_filings and not replace:
-                    raise SystemExit(f"database {name} already holds filings: pass --replace "
-                                     "to drop it and load it again")
-                if has_filings or replace:
-                    cursor.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-                    exists = False
-            if not exists:
+            if cursor.fetchone() is None:
                 cursor.execute(f'CREATE DATABASE "{name}"')
     finally:
         server.close()
+
+
+def _holds_filings(url: str) -> bool:
+    import psycopg2
+
+    try:
+        database = psycopg2.connect(url)
+    except psycopg2.Error:  # not created yet
+        return False
+    try:
+        with database.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('registry_application') IS NOT NULL "
+                           "AND EXISTS (SELECT 1 FROM registry_application)")
+            return cursor.fetchone()[0]
+    except psycopg2.Error:
+        return False
+    finally:
+        database.close()
+
+
+def _prepare_database(url: str, *, replace: bool) -> None:
+    """Create the database if missing; refuse one with filings unless `replace`."""
+    if not replace and _holds_filings(url):
+        name = url.rsplit("/", 1)[1]
+        raise SystemExit(f"database {name} already holds filings: pass --replace "
+                         "to drop it and load it again")
+    ensure_database(url, fresh=replace)
 
 
 def main(argv=None) -> int:

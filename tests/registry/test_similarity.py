@@ -359,6 +359,20 @@ def test_the_python_measure_agrees_with_pg_trgm(db, left, right):
     assert trigrams(left) == set(grams)
 
 
+def _plans_without_full_scans(searches: list[str]) -> list[str]:
+    """EXPLAIN of each query, full scans forbidden: tiny test tables are cheapest to scan
+    whole (the table, or its primary key), which would hide the index that serves the
+    search condition."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plans = []
+        for sql in searches:
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    return plans
+
+
 @on_postgresql
 def test_the_similarity_query_uses_the_trigram_indexes(elephant, submitted):
     with CaptureQueriesContext(connection) as queries:
@@ -366,15 +380,7 @@ def test_the_similarity_query_uses_the_trigram_indexes(elephant, submitted):
     searches = [q["sql"] for q in queries.captured_queries if "normalized_name\" % " in q["sql"]]
     assert len(searches) == 2  # the register, then the pending filings
 
-    with connection.cursor() as cursor:
-        # Tiny tables, where scanning everything is cheapest: forbid the full scans (of the
-        # table, or of the primary key) to see which index serves the search condition.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        plans = []
-        for sql in searches:
-            cursor.execute(f"EXPLAIN {sql}")
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    plans = _plans_without_full_scans(searches)
 
     assert "registry_company_normalized_name_trgm" in plans[0]
     assert "registry_application_pending_name_trgm" in plans[1]
@@ -400,13 +406,7 @@ def test_the_one_typo_query_uses_the_deletion_key_indexes(register, file_and_sub
                 if "registry_name_deletion_keys" in q["sql"]]
     assert len(searches) == 2  # the register, then the pending filings
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        plans = []
-        for sql in searches:
-            cursor.execute(f"EXPLAIN {sql}")
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    plans = _plans_without_full_scans(searches)
 
     assert "registry_company_name_deletion_keys" in plans[0]
     assert "registry_application_pending_name_deletion_keys" in plans[1]

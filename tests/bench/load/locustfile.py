@@ -30,6 +30,8 @@ from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
+from tests.bench.common import step_data
+
 PLAN = json.loads(Path(os.environ["BENCH_LOAD_PLAN"]).read_text(encoding="utf-8"))
 QUERIES: dict[str, list[int]] = defaultdict(list)
 _addresses = itertools.count(1)
@@ -230,9 +232,10 @@ _database = None
 
 
 def _identifier(step_id: str, case_id: int) -> dict:
-    """What the tax and social-security desks type in: identifiers of the filing's own."""
-    return {"tax": {"data_nif": f"{1_000_000_000 + case_id}"},
-            "social_security": {"data_employer_number": f"{100_000 + case_id}"}}.get(step_id, {})
+    """What the tax and social-security desks type in (the benchmarks' step_data), as the
+    decision form's fields."""
+    return {f"data_{name}": value
+            for name, value in (step_data(step_id, case_id) or {}).items()}
 
 
 def _next_live_task(desk: str):
