@@ -205,6 +205,15 @@ class Copier:
             raise self.error
 
 
+def _ended_at(step: str, outcome: str) -> dict[str, str]:
+    """The task states of a case the intake or the court registry sent back or rejected:
+    that step's outcome, every step before it approved."""
+    if step == "intake":
+        return {"intake": outcome}
+    return {"intake": "approved", "name_check": "approved", "screening": "approved",
+            step: outcome}
+
+
 def _code(number: int) -> str:
     """A 12-character verification code, distinct for distinct numbers (a bijection of
     0..32^12-1 by an odd multiplier)."""
@@ -613,18 +622,14 @@ def generate(*, filings: int = 1_000_000, companies: int = 300_000, seed: int = 
         elif stage == "correction_requested":
             case_state = "suspended"
             returning = "intake" if rng.random() < 0.6 else "registry"
-            plan = {"intake": "returned"} if returning == "intake" else {
-                "intake": "approved", "name_check": "approved", "screening": "approved",
-                "registry": "returned"}
+            plan = _ended_at(returning, "returned")
             section = rng.choice(correctable)
             correction = ("Merci de corriger la section indiquée et de déposer les pièces "
                           "demandées.", [section])
         elif stage == "rejected":
             case_state = "rejected"
             rejecting = "intake" if rng.random() < 0.5 else "registry"
-            plan = {"intake": "rejected"} if rejecting == "intake" else {
-                "intake": "approved", "name_check": "approved", "screening": "approved",
-                "registry": "rejected"}
+            plan = _ended_at(rejecting, "rejected")
             level = LEVEL[rejecting]
             ended_ts = decided_ts = (case_start + level * GAP_HOURS * 3600
                                      + rng.uniform(0.1, GAP_HOURS - 0.1) * 3600)
