@@ -82,7 +82,7 @@ bench-engine: setup
 		--procedure-cases $(or $(PROCEDURE_CASES),10000)
 
 bench-names: setup
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_names --names $(or $(NAMES),1000000)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_names --names $(or $(NAMES),1000000) $(ARGS)
 
 bench-queue: setup
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m tests.bench.bench_queue --rows $(or $(ROWS),1000000)

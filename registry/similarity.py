@@ -2,16 +2,22 @@
 
 A name is compared, once normalised (registry.names), with the companies on the register
 and the filings still pending (under review, sent back for correction, approved but not
-yet registered). Closeness is pg_trgm's trigram similarity: on PostgreSQL the database
-computes it with the `%` operator and the GIN trigram indexes of migration
-0002_name_trigram_indexes; elsewhere (SQLite in the demo) the same measure is computed in
-Python over the names that share a fragment with the one checked. A candidate found on
-the whole normalised names must then be close on its distinctive words too (COMMON_WORDS
-such as "Groupe", "Services", "Togo" dropped): names alike only by those are not similar.
-A short name (KEYED_LENGTHS) one typo away from another keeps too few trigrams to be
-found so: those are also looked up by their deletion keys (migration
-0014_name_deletion_keys), and kept for a letter left out or added or two neighbours
-swapped, not for a letter replaced (see _similar).
+yet registered). Closeness is pg_trgm's trigram similarity, taken on the distinctive words
+(COMMON_WORDS such as "Groupe", "Services", "Togo" dropped: names alike only by those are
+not similar). Besides, a name is close to another if it is the same but for a typo in one
+of its words, or another's with words added around it (see _similar).
+
+On PostgreSQL the database finds the candidates by exact keys and indexes only, whatever
+the size of the register:
+- names at least as similar as the threshold, by the `%` operator and the GIN trigram
+  indexes of migration 0002;
+- names one typo away in one of their words, by their typo keys (migration 0015);
+- names the same but for common words, or found inside the one checked, by their
+  distinctive form (migration 0015);
+- short names (KEYED_LENGTHS) one typo away, which keep too few trigrams to be found so,
+  by their deletion keys (migration 0014).
+Elsewhere (SQLite in the demo) the same measures are computed in Python over the names
+that share a fragment with the one checked.
 
 The same check serves the form (the result shows while the applicant types) and the
 engine's automatic step (registry.checks.name_check), which checks again on submission.
@@ -36,10 +42,12 @@ from .models import Application, ApplicationState, Company
 from .names import LEGAL_FORM_WORDS, normalize
 
 DEFAULT_SIMILARITY_THRESHOLD = 0.75
-# The trigram index is asked for names this much less similar than the threshold: the
-# decision (distinctive words, typos) is taken on the candidates it returns.
-RETRIEVAL_MARGIN = 0.2
-# At most this many short names one typo away (deletion keys) are weighed, from each table.
+# A letter replaced is taken for a typo only in names this much less similar than the
+# threshold, or closer: in a short name, one letter replaced makes another name as often
+# as a typo ("Wato" and "Bato", "SOTRAKA" and "SOTRAMA").
+REPLACED_LETTER_MARGIN = 0.2
+# At most this many names one typo away (deletion keys, typo keys) are weighed, from each
+# table and each kind of key.
 ONE_TYPO_CANDIDATES = 20
 DEFAULT_RESERVED_WORDS_FILE = Path(__file__).resolve().parent / "data" / "reserved_words.yaml"
 # Filings that hold their name until decided, from their signature (waiting for the fee
@@ -186,13 +194,19 @@ _LEGAL_FORM_WORDS = frozenset(word for word in LEGAL_FORM_WORDS if len(word) >= 
 
 
 @functools.lru_cache(maxsize=4096)
+def _mistyped_legal_form(word: str) -> bool:
+    """A legal-form word of four letters or more, mistyped ("SRAL", "ASRLU")."""
+    return len(word) >= 4 and any(_one_edit_apart(word, form) for form in _LEGAL_FORM_WORDS)
+
+
+@functools.lru_cache(maxsize=4096)
 def _common(word: str) -> bool:
     """A common word, or a long one (5 letters or more) mistyped by one letter ("Groue",
     "Servces"), or a legal-form word mistyped ("SRAL"): a typo in "Groupe" does not make
     it distinctive."""
     return word in COMMON_WORDS or (len(word) >= 5 and any(
         len(common) >= 5 and _one_edit_apart(word, common) for common in COMMON_WORDS)) or (
-        len(word) >= 4 and any(_one_edit_apart(word, form) for form in _LEGAL_FORM_WORDS))
+        _mistyped_legal_form(word))
 
 
 def distinctive(normalized: str) -> str:
@@ -200,6 +214,25 @@ def distinctive(normalized: str) -> str:
     whole name when it is made of common words only."""
     kept = [word for word in normalized.split() if not _common(word)]
     return " ".join(kept) if kept else normalized
+
+
+def stored_distinctive(normalized: str) -> str:
+    """distinctive() with the common words as written only (no typos): what migration
+    0015's SQL function registry_name_distinctive indexes."""
+    kept = [word for word in normalized.split() if word not in COMMON_WORDS]
+    return " ".join(kept) if kept else normalized
+
+
+def _distinctive_query(wanted: str) -> set[str]:
+    """The distinctive forms to look up for a wanted name: its own (with and without the
+    typos of common words), for a name the same but for common words ("Multimédia Group
+    Kuevi" and "Multimédia Kuevi"), and each run of two of its distinctive words or more,
+    for an existing name it extends ("Banque Éléphant Bleu" and "Éléphant Bleu")."""
+    words = distinctive(wanted).split()
+    forms = {stored_distinctive(wanted), " ".join(words)}
+    forms.update(" ".join(words[start:end]) for start in range(len(words))
+                 for end in range(start + 2, len(words) + 1))
+    return forms
 
 
 def distinctive_similarity(left: str, right: str) -> float:
@@ -261,10 +294,44 @@ def _keyed_query(wanted: str) -> set[str] | None:
     return keys or None
 
 
-def _retrieval_threshold(threshold: float) -> float:
-    """What the trigram index is asked for: lower than the decision's threshold, so that a
-    name one typo away from a short one is still among the candidates."""
-    return max(0.3, threshold - RETRIEVAL_MARGIN)
+# Words this long are keyed (typo_keys); the typo rule (same_words_but_a_typo) takes a
+# typo in words of TYPO_WORD_LENGTH letters or more, that may have lost one.
+TYPO_KEY_LENGTH = TYPO_WORD_LENGTH - 1
+
+
+def typo_keys(normalized: str) -> set[str]:
+    """A name of two words or more with each of its words (TYPO_KEY_LENGTH letters or more)
+    in turn replaced by its length: "kaseso distribution" has "*6 distribution" and
+    "kaseso *12". Migration 0015's SQL function registry_name_typo_keys computes the same."""
+    words = normalized.split()
+    if len(words) < 2:
+        return set()
+    return {" ".join([*words[:index], f"*{len(word)}", *words[index + 1:]])
+            for index, word in enumerate(words) if len(word) >= TYPO_KEY_LENGTH}
+
+
+def _typo_query(wanted: str) -> set[str]:
+    """The typo keys of the names one typo away from the wanted one in one of its words: a
+    word's length one more, the same or one fewer. Also those of the wanted name without
+    its mistyped legal-form words ("Librairie Link Yao ASRLU")."""
+    keys: set[str] = set()
+    forms = {wanted, " ".join(word for word in wanted.split()
+                              if not _mistyped_legal_form(word))}
+    for form in forms:
+        words = form.split()
+        if len(words) < 2:
+            continue
+        for index, word in enumerate(words):
+            keys.update(" ".join([*words[:index], f"*{length}", *words[index + 1:]])
+                        for length in (len(word) - 1, len(word), len(word) + 1)
+                        if length >= TYPO_KEY_LENGTH)
+    return keys
+
+
+def _replaced_letter_threshold(threshold: float) -> float:
+    """The trigram similarity under which a letter replaced is not taken for a typo
+    (REPLACED_LETTER_MARGIN)."""
+    return max(0.3, threshold - REPLACED_LETTER_MARGIN)
 
 
 def similarity_threshold() -> float:
@@ -291,11 +358,11 @@ def similar_names(
 
 
 def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> list[NameMatch]:
-    retrieve = _retrieval_threshold(threshold)
     if connection.vendor == "postgresql":
-        rows = _similar_rows_postgresql(wanted, limit=limit, threshold=retrieve, scope=scope)
+        rows = _similar_rows_postgresql(wanted, limit=limit, threshold=threshold, scope=scope)
     else:
-        rows = _similar_rows_python(wanted, threshold=retrieve, scope=scope)
+        rows = _similar_rows_python(wanted, threshold=threshold, scope=scope)
+    replaced_letter = _replaced_letter_threshold(threshold)
     # The trigram search finds the candidates on the whole normalised names (what the
     # indexes hold); a candidate stays only if its distinctive words are close too, so
     # that "Groupe Services Kara" and "Groupe Services Lomé" are not confused by their
@@ -311,7 +378,7 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
         score = distinctive_similarity(wanted, normalized)
         if (score >= threshold or extends(wanted, normalized)
                 or same_words_but_a_typo(wanted, normalized,
-                                         replaced=found_score >= retrieve)):
+                                         replaced=found_score >= replaced_letter)):
             matches.append(NameMatch(name=row_name, normalized=normalized, score=score,
                                      source=source, reference=reference))
     # Best first; among equals the same name first, then the register before filings.
@@ -337,22 +404,38 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
         return [(row_name, normalized, score, source, reference)
                 for row_name, normalized, score, reference in rows[:max(limit * 10, 50)]]
 
-    keys = _keyed_query(wanted)
-
-    def one_typo(queryset: QuerySet, name_field: str, reference_field: str, source: str):
-        """The short names sharing a deletion key with the wanted one (migration 0014's
-        indexes: the same function, the same lengths), those the trigrams miss."""
+    def by_keys(queryset: QuerySet, name_field: str, reference_field: str, source: str,
+                keyed: Q):
+        """The candidates an exact key finds (`keyed`), the closest first."""
         rows = (queryset.alias(
                     name_length=Length("normalized_name"),
-                    name_keys=Func(F("normalized_name"), function="registry_name_deletion_keys",
-                                   output_field=ArrayField(TextField())))
-                .filter(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
-                        name_keys__overlap=sorted(keys))
+                    deletion_keys=Func(F("normalized_name"),
+                                       function="registry_name_deletion_keys",
+                                       output_field=ArrayField(TextField())),
+                    typo_keys=Func(F("normalized_name"), function="registry_name_typo_keys",
+                                   output_field=ArrayField(TextField())),
+                    distinctive=Func(F("normalized_name"),
+                                     function="registry_name_distinctive",
+                                     output_field=TextField()))
+                .filter(keyed)
                 .annotate(score=TrigramSimilarity("normalized_name", wanted))
                 .order_by("-score", "normalized_name")
                 .values_list(name_field, "normalized_name", "score", reference_field))
         return [(row_name, normalized, score, source, reference)
                 for row_name, normalized, score, reference in rows[:ONE_TYPO_CANDIDATES]]
+
+    # Each on its own index (an OR of them would read them all into one bitmap): the short
+    # names sharing a deletion key with the wanted one (migration 0014: the same function,
+    # the same lengths), the names sharing a typo key, and those of the same distinctive
+    # form (migration 0015).
+    keyed = [Q(distinctive__in=sorted(_distinctive_query(wanted)))]
+    typo = _typo_query(wanted)
+    if typo:
+        keyed.append(Q(typo_keys__overlap=sorted(typo)))
+    deletion = _keyed_query(wanted)
+    if deletion is not None:
+        keyed.append(Q(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
+                       deletion_keys__overlap=sorted(deletion)))
 
     # `%` (the operator the GIN index serves) compares with this setting, for this
     # transaction only.
@@ -361,10 +444,10 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
                        [str(threshold)])
         rows = (close(scope.companies(), "name", "rccm_number", "company")
                 + close(scope.pending_filings(), "company_name", "reference", "application"))
-        if keys is not None:
-            rows += (one_typo(scope.companies(), "name", "rccm_number", "company")
-                     + one_typo(scope.pending_filings(), "company_name", "reference",
-                                "application"))
+    for condition in keyed:
+        rows += (by_keys(scope.companies(), "name", "rccm_number", "company", condition)
+                 + by_keys(scope.pending_filings(), "company_name", "reference",
+                           "application", condition))
     return _distinct(rows)
 
 
@@ -379,10 +462,10 @@ def _distinct(rows: list[tuple]) -> list[tuple]:
 
 
 def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
-    """The same measure without pg_trgm, for the demo's SQLite: the candidates are the
+    """The same measures without pg_trgm, for the demo's SQLite: the candidates are the
     names that contain what a shared trigram implies ("abc", or "ab" for " ab" and "ab "),
-    scored here. Names sharing only first letters ("  a") are left out: they score at most
-    1/4, under any sensible threshold."""
+    scored and keyed here. Names sharing only first letters ("  a") are left out: they
+    score at most 1/4, under any sensible threshold, and share no word."""
     fragments = {gram.strip() for gram in trigrams(wanted) if len(gram.strip()) > 1}
     fragments.update(word for word in wanted.split() if len(word) == 1)
     sharing = Q()
@@ -391,6 +474,7 @@ def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
     keys = _keyed_query(wanted)
     if keys is not None:
         sharing |= Q(normalized_name__in=keys)  # "bopl" for "bpol": no fragment in common
+    typo, forms = _typo_query(wanted), _distinctive_query(wanted)
     sources = (
         ("company", scope.companies().values_list("name", "normalized_name", "rccm_number")),
         ("application", scope.pending_filings()
@@ -400,8 +484,10 @@ def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
     for source, candidates in sources:
         for row_name, normalized, reference in candidates.filter(sharing):
             score = trigram_similarity(wanted, normalized)
-            if score >= threshold or (keys is not None and len(normalized) in KEYED_LENGTHS
-                                      and not keys.isdisjoint(deletion_keys(normalized))):
+            if (score >= threshold or stored_distinctive(normalized) in forms
+                    or not typo.isdisjoint(typo_keys(normalized))
+                    or (keys is not None and len(normalized) in KEYED_LENGTHS
+                        and not keys.isdisjoint(deletion_keys(normalized)))):
                 rows.append((row_name, normalized, score, source, reference))
     return rows
 

@@ -18,8 +18,10 @@ from registry.similarity import (
     check_name,
     deletion_keys,
     similar_names,
+    stored_distinctive,
     trigram_similarity,
     trigrams,
+    typo_keys,
 )
 from tests.fees import submit_and_pay
 from workflows.models import TaskState
@@ -176,6 +178,68 @@ def test_a_different_short_name_is_not_flagged(register, typed):
 
     assert result.status == NameStatus.AVAILABLE
     assert result.matches == []
+
+
+# The trigram index is asked for names as close as the threshold (0.75) only; what is
+# farther by trigrams but close by the rules is found by exact keys (migration 0015).
+
+
+def test_typo_keys_are_the_name_with_each_word_in_turn_replaced_by_its_length():
+    assert typo_keys("kaseso distribution") == {"*6 distribution", "kaseso *12"}
+    assert typo_keys("yao link") == {"*3 link", "yao *4"}
+    assert typo_keys("ab cd efgh") == {"ab cd *4"}  # words of two letters stay as they are
+    assert typo_keys("sotraka") == set()  # one word: its deletion keys find it
+
+
+def test_the_stored_distinctive_form_drops_the_common_words_as_written():
+    assert stored_distinctive("groupe kuevi multimedia services") == "kuevi multimedia"
+    assert stored_distinctive("groupe services togo") == "groupe services togo"
+    assert stored_distinctive("groue kuevi") == "groue kuevi"  # typos: distinctive()'s
+
+
+@pytest.mark.parametrize("typed", ["Kaseso Distribtuion", "Kaseso Distributon SARL",
+                                   "KASESO DISTRIBUTIONS", "Kasesso Distribution"])
+def test_a_name_one_typo_away_in_one_word_is_found_by_its_typo_keys(register, typed):
+    register("Kaseso Distribution", "TG-LOM-2025-B-00501")
+
+    result = check_name(typed)
+
+    assert result.status == NameStatus.SIMILAR
+    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00501"]
+
+
+def test_a_name_sharing_a_typo_key_but_not_one_typo_away_is_not_flagged(register):
+    # "kaseso *12": the same key, but "Distributeur" is two letters from "Distribution".
+    register("Kaseso Distribution", "TG-LOM-2025-B-00501")
+    assert trigram_similarity("kaseso distributeur", "kaseso distribution") < 0.75
+
+    assert check_name("Kaseso Distributeur").status == NameStatus.AVAILABLE
+
+
+def test_a_name_the_same_but_for_a_common_word_is_found_by_its_distinctive_form(register):
+    register("Multimédia Kuevi", "TG-LOM-2025-B-00502")
+    assert trigram_similarity("multimedia group kuevi", "multimedia kuevi") < 0.75
+
+    result = check_name("Multimédia Group Kuevi")
+
+    assert result.status == NameStatus.SIMILAR
+    [match] = result.matches
+    assert (match.reference, match.score) == ("TG-LOM-2025-B-00502", pytest.approx(1.0))
+
+
+def test_a_name_with_words_added_around_a_registered_one_is_found(elephant):
+    assert trigram_similarity("banque elephant bleu lome", "elephant bleu") < 0.75
+
+    result = check_name("Banque Éléphant Bleu Lomé")
+
+    assert "Dénomination proche de : « ELEPHANT-BLEU » (TG-LOM-2025-B-00042" in result.message
+
+
+def test_a_pending_filing_one_typo_away_in_one_word_is_found(file_and_submit):
+    filing = file_and_submit("Kaseso Distribution")
+
+    assert [match.reference for match in similar_names("Kaseso Distribtuion")] == [
+        filing.reference]
 
 
 def test_unrelated_names_are_not_similar(register):
@@ -359,11 +423,19 @@ def test_the_python_measure_agrees_with_pg_trgm(db, left, right):
     assert trigrams(left) == set(grams)
 
 
-def _plans_without_full_scans(searches: list[str]) -> list[str]:
+# On a table of a few rows, this partial b-tree (the pending states) is the cheapest way to
+# the pending filings whatever the condition: out of the way, but for the test of its own.
+PENDING_BTREE = "registry_application_pending_name_distinctive"
+
+
+def _plans_without_full_scans(searches: list[str], *, hide: tuple[str, ...] = (PENDING_BTREE,)
+                              ) -> list[str]:
     """EXPLAIN of each query, full scans forbidden: tiny test tables are cheapest to scan
     whole (the table, or its primary key), which would hide the index that serves the
-    search condition."""
+    search condition. The indexes in `hide` are dropped first, in the test's transaction."""
     with connection.cursor() as cursor:
+        for index_name in hide:
+            cursor.execute(f"DROP INDEX {index_name}")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         plans = []
@@ -410,6 +482,43 @@ def test_the_one_typo_query_uses_the_deletion_key_indexes(register, file_and_sub
 
     assert "registry_company_name_deletion_keys" in plans[0]
     assert "registry_application_pending_name_deletion_keys" in plans[1]
+
+
+@on_postgresql
+@pytest.mark.parametrize("name", ["kaseso distribution", "groupe kuevi multimedia services",
+                                  "groupe services togo", "sotraka", "ab cd efgh", "a b"])
+def test_the_python_typo_keys_and_distinctive_form_agree_with_the_sql_functions(db, name):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT registry_name_typo_keys(%s), registry_name_distinctive(%s)",
+                       [name, name])
+        keys, form = cursor.fetchone()
+
+    assert set(keys) == typo_keys(name)
+    assert form == stored_distinctive(name)
+
+
+@on_postgresql
+@pytest.mark.parametrize(("function", "company_index", "filing_index"), [
+    ("registry_name_typo_keys", "registry_company_name_typo_keys",
+     "registry_application_pending_name_typo_keys"),
+    ("registry_name_distinctive", "registry_company_name_distinctive",
+     "registry_application_pending_name_distinctive"),
+])
+def test_the_key_queries_use_the_indexes_of_migration_0015(
+    register, file_and_submit, function, company_index, filing_index
+):
+    register("Kaseso Distribution", "TG-LOM-2025-B-00501")
+    file_and_submit("Multimédia Kuevi")
+    with CaptureQueriesContext(connection) as queries:
+        similar_names("Kaseso Distribtuion")
+    searches = [q["sql"] for q in queries.captured_queries if f"{function}(" in q["sql"]]
+    assert len(searches) == 2  # the register, then the pending filings
+
+    plans = _plans_without_full_scans(
+        searches, hide=() if filing_index == PENDING_BTREE else (PENDING_BTREE,))
+
+    assert company_index in plans[0]
+    assert filing_index in plans[1]
 
 
 def test_the_migration_brings_stored_normalized_names_up_to_date(elephant, submitted):
