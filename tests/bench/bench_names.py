@@ -3,7 +3,8 @@
     make bench-names                                 # 1,000,000 companies
     .venv/bin/python -m tests.bench.bench_names --names 100000 [--threshold 0.65] [--index gist]
 
-A throw-away database test_<name> is created (migrations included) and dropped. The
+A throw-away database test_<name> is created (migrations included) and dropped; with
+--keep it is kept, and reused by a later run of the same size, seed and schema. The
 register is filled with N companies, each with its registered filing, plus 2,000 filings
 pending review. Names are generated from word lists, the way Togolese businesses are
 named: activities, places, family names (half of them made of syllables, as Ewe or Kabye
@@ -11,20 +12,23 @@ names are), invented brands, acronyms (SOTRAKA), faith names (Grâce de Dieu), E
 words, "Ets … et Fils", "Groupe …", some with a legal form; so trigrams are varied, and
 common words (Transports, Services, Lomé) are shared by many names, as on a real register. The
 trigram indexes are dropped before loading (COPY) and built afterwards, timed, then
-ANALYZE; so are the deletion-key indexes of short names (migration 0014).
+ANALYZE; so are the key indexes of migrations 0014 and 0015.
 
-Lookups (300 by default, after 30 untimed to warm the cache), a third each: a registered
-name with one typo, a registered name as an applicant would type it (accents, case, a
-legal form: "taken"), a new name from the same words. Each is the whole check_name() the
-form and the engine call: the same-name lookups, the trigram search on the register and
-on pending filings, the reserved words. Target: p95 <= 30 ms.
+Lookups (400 by default, after 30 untimed to warm the cache), a quarter each, labelled: a
+registered name with one typo, a registered name as an applicant would type it (accents,
+case, a legal form: "taken"), a look-alike of a registered name (its words in another
+order, a common word or another word added), a new name from the same words. Each is the
+whole check_name() the form and the engine call: the same-name lookups, the searches on
+the register and on pending filings, the reserved words. Target: p95 <= 30 ms.
 
 The lookups run twice, and the figures print side by side: the previous method (the
-trigram search alone) and the current one (short names also looked up by their deletion
-keys, migration 0014, so that a short name with one typo is found). Both weigh the
-candidates on their distinctive words (common words such as "Groupe", "Services", "Togo"
-dropped). Precision and recall count the typo'd and retyped names as those a clerk should
-see, the new names as those he should not.
+trigram index asked for the band a typo needs, 0.55 for a threshold of 0.75, and the
+deletion keys of short names) and the current one (the trigram index asked at the
+threshold; typo keys and distinctive forms, migration 0015, for what that band was for).
+Both weigh the candidates alike (distinctive words, typos, names extended). Precision and
+recall count the typo'd, retyped and look-alike names as those a clerk should see, the new
+names as those he should not. Many of those new names are look-alikes too ("Multimédia
+Group Kuevi" beside a registered "Multimédia Kuevi"): they come from the same words.
 
 Baselines, in the same run and on the same lookups:
 - the check as it was before similarity, an exact look-up of the normalised name on the
@@ -36,6 +40,7 @@ Baselines, in the same run and on the same lookups:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import random
@@ -44,6 +49,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from importlib import import_module
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/guichet_bench")
@@ -208,6 +214,41 @@ def with_typo(name: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
+def look_alike(name: str, rng: random.Random) -> str:
+    """A registered name as another applicant might choose it to ride on it: its words in
+    another order, a common word added, or a word put before it."""
+    words = name.split()
+    choices = [f"Groupe {name}", f"{name} Services", f"{name} Togo",
+               f"{rng.choice(['Nouvelle', 'Compagnie', 'Maison'])} {name}"]
+    if len(words) >= 2:
+        choices.append(" ".join([words[-1], *words[:-1]]))
+    return rng.choice(choices)
+
+
+@contextlib.contextmanager
+def previous_method():
+    """The check as it was before migration 0015: the trigram index asked for names less
+    similar than the threshold by REPLACED_LETTER_MARGIN (0.55 for 0.75), the band where
+    a typo'd name falls, and no typo or distinctive keys."""
+    from registry import similarity
+
+    saved = (similarity._similar_rows_postgresql, similarity._typo_query,
+             similarity._distinctive_query)
+    rows = saved[0]
+
+    def previous_rows(wanted, *, limit, threshold, scope):
+        return rows(wanted, limit=limit, scope=scope,
+                    threshold=similarity._replaced_letter_threshold(threshold))
+
+    similarity._similar_rows_postgresql = previous_rows
+    similarity._typo_query = similarity._distinctive_query = lambda wanted: set()
+    try:
+        yield
+    finally:
+        (similarity._similar_rows_postgresql, similarity._typo_query,
+         similarity._distinctive_query) = saved
+
+
 def as_typed(name: str, rng: random.Random) -> str:
     """A registered name as an applicant would type it again."""
     return rng.choice([f"Société {name} SARL", name.upper(), f"{name} S.A.R.L.",
@@ -297,7 +338,8 @@ def load(names: list[tuple[str, str]], pending: list[tuple[str, str]]) -> None:
 
 def trigram_indexes(kind: str) -> dict[str, str]:
     """The migrations' index statements (the filings' one as migration 0010 left it),
-    with GiST instead of GIN if asked, and the deletion-key indexes of migration 0014."""
+    with GiST instead of GIN if asked, the deletion-key indexes of migration 0014 and the
+    typo-key and distinctive-form indexes of migration 0015."""
     pending = import_module("registry.migrations.0010_pending_payment_holds_its_name")
     statements = {**import_module("registry.migrations.0002_name_trigram_indexes").INDEXES,
                   pending.INDEX: pending.statement()}
@@ -305,9 +347,10 @@ def trigram_indexes(kind: str) -> dict[str, str]:
         statements = {name: sql.replace("USING gin (normalized_name gin_trgm_ops)",
                                         "USING gist (normalized_name gist_trgm_ops)")
                       for name, sql in statements.items()}
-    keys = import_module("registry.migrations.0014_name_deletion_keys")
-    statements.update({name: keys.statement(name, concurrently=False)
-                       for name in keys.INDEXES})
+    for migration in ("0014_name_deletion_keys", "0015_name_typo_and_distinctive_keys"):
+        keys = import_module(f"registry.migrations.{migration}")
+        statements.update({name: keys.statement(name, concurrently=False)
+                           for name in keys.INDEXES})
     return statements
 
 
@@ -356,7 +399,7 @@ def without_index(name: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--names", type=int, default=1_000_000)
-    parser.add_argument("--lookups", type=int, default=300)
+    parser.add_argument("--lookups", type=int, default=400)
     parser.add_argument("--index", choices=("gin", "gist"), default="gin",
                         help="trigram index kind (the migration builds GIN)")
     parser.add_argument("--threshold", type=float, default=None,
@@ -364,6 +407,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--show-changes", action="store_true",
                         help="list the lookups the two methods judge differently")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the loaded database (test_<name>) and reuse it when it "
+                             "holds the same names, seed and index kind: for tuning runs")
     args = parser.parse_args()
     if args.threshold is not None:
         from django.conf import settings
@@ -377,7 +423,14 @@ def main() -> int:
         print("# this benchmark needs PostgreSQL (DATABASE_URL)")
         return 1
     rng = random.Random(args.seed)
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    # The schema counts too: a kept database predating a registry migration is reloaded.
+    migrations = Path(__file__).resolve().parents[2] / "registry" / "migrations"
+    leaf = sorted(path.name for path in migrations.glob("0*.py"))[-1]
+    loaded_as = f"{args.names} {args.seed} {args.index} {leaf}"
+    reused = args.keep and _kept_database(loaded_as)
+    old_name = connection.settings_dict["NAME"]
+    if not reused:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
@@ -395,32 +448,49 @@ def main() -> int:
         pending = unique_names(PENDING_FILINGS, rng, taken=taken)
         generated = time.perf_counter() - started
         indexes = trigram_indexes(args.index)
+        loaded, build_seconds = 0.0, {}
+        if not reused:
+            with connection.cursor() as cursor:
+                for index_name in indexes:
+                    cursor.execute(f"DROP INDEX IF EXISTS {index_name}")
+            started = time.perf_counter()
+            load(registered, pending)
+            loaded = time.perf_counter() - started
+            with connection.cursor() as cursor:
+                for index_name, statement in indexes.items():
+                    started = time.perf_counter()
+                    cursor.execute(statement)
+                    build_seconds[index_name] = time.perf_counter() - started
+                cursor.execute("ANALYZE registry_application")
+                cursor.execute("ANALYZE registry_company")
+                cursor.execute(f"COMMENT ON DATABASE {connection.settings_dict['NAME']} "
+                               f"IS %s", [f"bench_names {loaded_as}"])
         with connection.cursor() as cursor:
-            for index_name in indexes:
-                cursor.execute(f"DROP INDEX IF EXISTS {index_name}")
-        started = time.perf_counter()
-        load(registered, pending)
-        loaded = time.perf_counter() - started
-        build_seconds = {}
-        with connection.cursor() as cursor:
-            for index_name, statement in indexes.items():
-                started = time.perf_counter()
-                cursor.execute(statement)
-                build_seconds[index_name] = time.perf_counter() - started
-            cursor.execute("ANALYZE registry_application")
-            cursor.execute("ANALYZE registry_company")
-            cursor.execute("SELECT pg_relation_size('registry_company_normalized_name_trgm'), "
-                           "pg_relation_size('registry_company'), "
-                           "pg_relation_size('registry_company_name_deletion_keys')")
-            index_bytes, table_bytes, keys_bytes = cursor.fetchone()
+            cursor.execute("SELECT pg_relation_size('registry_company')")
+            table_bytes = cursor.fetchone()[0]
+            index_bytes = {}
+            for label, index_name in (
+                    ("trigram", "registry_company_normalized_name_trgm"),
+                    ("deletion_keys", "registry_company_name_deletion_keys"),
+                    ("typo_keys", "registry_company_name_typo_keys"),
+                    ("distinctive", "registry_company_name_distinctive")):
+                cursor.execute("SELECT pg_relation_size(%s)", [index_name])
+                index_bytes[label] = cursor.fetchone()[0]
 
-        third = args.lookups // 3
-        typo_sources = rng.sample(registered, third)
-        typo_originals = [normalized for _, normalized in typo_sources]
+        quarter = args.lookups // 4
+        typo_sources = rng.sample(registered, quarter)
         typos = [with_typo(name, rng) for name, _ in typo_sources]
-        typed = [as_typed(name, rng) for name, _ in rng.sample(registered, third)]
-        new = [name for name, _ in unique_names(args.lookups - 2 * third, rng, taken=taken)]
-        lookups = typos + typed + new
+        typed = [as_typed(name, rng) for name, _ in rng.sample(registered, quarter)]
+        new = [name for name, _ in unique_names(args.lookups - 3 * quarter, rng, taken=taken)]
+        alike_sources = rng.sample(registered, quarter)
+        alike = [look_alike(name, rng) for name, _ in alike_sources]
+        lookups = typos + typed + alike + new
+        kinds = (["typo"] * quarter + ["retyped"] * quarter + ["look-alike"] * quarter
+                 + ["new"] * len(new))
+        # The registered name a typo'd or look-alike lookup comes from.
+        originals = dict(enumerate(normalized for _, normalized in typo_sources))
+        originals.update((2 * quarter + index, normalized)
+                         for index, (_, normalized) in enumerate(alike_sources))
         order = list(range(len(lookups)))
         rng.shuffle(order)
         warm_up = [with_typo(name, rng) for name, _ in rng.sample(registered, WARM_UP)]
@@ -435,76 +505,90 @@ def main() -> int:
                 durations.append((time.perf_counter() - started) * 1000)
             return results, durations
 
-        # The previous method, on the same lookups: the trigram search alone, without the
-        # deletion keys of short names.
-        from registry import similarity
-
-        keyed_query = similarity._keyed_query
-        similarity._keyed_query = lambda wanted: None
-        try:
+        with previous_method():
             previous_results, previous_durations = run_lookups()
-        finally:
-            similarity._keyed_query = keyed_query
         results, durations = run_lookups()
         exact = timed(exact_check, [lookups[index] for index in order])
         seqscan = timed(without_index, lookups[:SEQSCAN_LOOKUPS])
 
         def quality(results) -> dict[str, float]:
-            typo_found = sum(
-                any(match.normalized == original for match in results[index].matches)
-                for index, original in enumerate(typo_originals))
-            typed_taken = sum(results[index].status == "taken"
-                              for index in range(third, 2 * third))
+            def finds_original(index: int) -> bool:
+                return any(match.normalized == originals[index]
+                           for match in results[index].matches)
+
             flagged = {index for index, result in results.items()
                        if result.status != "available"}
-            true_flags = len(flagged & set(range(2 * third)))
-            new_flagged = len(flagged) - true_flags
+            positives = {index for index, kind in enumerate(kinds) if kind != "new"}
+            true_flags = len(flagged & positives)
             return {
-                "typo_lookups_finding_their_original": typo_found,
-                "retyped_lookups_taken": typed_taken,
-                "new_names_flagged": new_flagged,
-                # Positives: the typo'd and retyped names (a clerk should see them);
-                # negatives: the new, distinct names.
+                "typo_lookups_finding_their_original": sum(
+                    finds_original(index) for index in range(quarter)),
+                "retyped_lookups_taken": sum(results[index].status == "taken"
+                                             for index in range(quarter, 2 * quarter)),
+                "look_alike_lookups_finding_their_original": sum(
+                    finds_original(index) for index in range(2 * quarter, 3 * quarter)),
+                "new_names_flagged": len(flagged) - true_flags,
+                # Positives: the typo'd, retyped and look-alike names (a clerk should see
+                # them); negatives: the new names.
                 "precision": true_flags / len(flagged) if flagged else 1.0,
-                "recall": true_flags / (2 * third) if third else 1.0,
+                "recall": true_flags / len(positives) if positives else 1.0,
             }
 
         print(f"names_generated: {args.names + PENDING_FILINGS} names in {generated:.1f} s")
-        print(f"load_copy: {loaded:.1f} s")
+        kept = " (database kept from an earlier run)" if reused else ""
+        print(f"load_copy: {loaded:.1f} s{kept}")
         for index_name, seconds in build_seconds.items():
             print(f"index_build_{index_name}: {seconds:.1f} s")
         print(f"company_table_size: {table_bytes / 2**20:.0f} MB")
-        print(f"company_trigram_index_size: {index_bytes / 2**20:.0f} MB")
-        print(f"company_deletion_keys_index_size: {keys_bytes / 2**20:.0f} MB")
+        for label, size in index_bytes.items():
+            print(f"company_{label}_index_size: {size / 2**20:.0f} MB")
         print(f"baseline_exact_btree_median: {statistics.median(exact):.2f} ms")
         print(f"baseline_exact_btree_p95: {p95(exact):.2f} ms")
         print(f"baseline_similarity_without_index_median: {statistics.median(seqscan):.0f} ms "
               f"({SEQSCAN_LOOKUPS} lookups)")
-        new_count = len(lookups) - 2 * third
-        print(f"{'# measure':40} {'previous':>12} {'current':>12}")
+        print(f"{'# measure':42} {'previous':>12} {'current':>12}")
         for label, function in (("name_check_median_ms", statistics.median),
                                 ("name_check_p95_ms", p95), ("name_check_max_ms", max)):
-            print(f"{label:40} {function(previous_durations):12.1f} "
+            print(f"{label:42} {function(previous_durations):12.1f} "
                   f"{function(durations):12.1f}")
         before, after = quality(previous_results), quality(results)
-        for label, total in (("typo_lookups_finding_their_original", third),
-                             ("retyped_lookups_taken", third),
-                             ("new_names_flagged", new_count)):
-            print(f"{label:40} {f'{before[label]}/{total}':>12} {f'{after[label]}/{total}':>12}")
+        for label, total in (("typo_lookups_finding_their_original", quarter),
+                             ("retyped_lookups_taken", quarter),
+                             ("look_alike_lookups_finding_their_original", quarter),
+                             ("new_names_flagged", len(new))):
+            print(f"{label:42} {f'{before[label]}/{total}':>12} {f'{after[label]}/{total}':>12}")
         for label in ("precision", "recall"):
-            print(f"{label:40} {before[label]:12.2f} {after[label]:12.2f}")
+            print(f"{label:42} {before[label]:12.2f} {after[label]:12.2f}")
         if args.show_changes:
-            kinds = ["typo"] * third + ["retyped"] * third + ["new"] * new_count
             for index, lookup in enumerate(lookups):
                 old, now = previous_results[index], results[index]
                 if old.status != now.status:
-                    print(f"# {kinds[index]:8} {lookup!r}: {old.status} -> {now.status} "
-                          f"{[match.normalized for match in old.matches][:2]}")
+                    print(f"# {kinds[index]:10} {lookup!r}: {old.status} -> {now.status} "
+                          f"{[match.normalized for match in now.matches or old.matches][:2]}")
         met = p95(durations) <= TARGET_P95_MS
         print(f"# target name_check_p95 <= {TARGET_P95_MS:.0f} ms: {'met' if met else 'MISSED'}")
         return 0 if met else 1
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _kept_database(loaded_as: str) -> bool:
+    """Whether test_<name> holds what a run with these arguments loads (its comment says
+    so); if it does, the connection now points at it."""
+    test_name = connection.creation._get_test_db_name()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                       "WHERE datname = %s", [test_name])
+        row = cursor.fetchone()
+    if row is None or row[0] != f"bench_names {loaded_as}":
+        return False
+    connection.close()
+    connection.settings_dict["NAME"] = test_name
+    return True
 
 
 if __name__ == "__main__":
