@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "security.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "security.middleware.SlidingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -425,9 +426,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_FAILURE_VIEW = "security.views.csrf_failure"
 # Shared computers (cybercafés, desks): a session ends with the browser, or after two hours
-# without a request, whichever comes first.
+# without a request, whichever comes first. A session in use is written back at most every
+# five minutes (security.middleware.SlidingSessionMiddleware), not on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 3600)))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 5 * 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

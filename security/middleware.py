@@ -1,7 +1,9 @@
-"""Middleware for the whole site: NUL bytes refused, security headers, rate limits."""
+"""Middleware for the whole site: NUL bytes refused, security headers, sessions that end
+when left idle, rate limits."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -48,6 +50,32 @@ class SecurityHeadersMiddleware:
         if signed_in or response.has_header("Content-Disposition"):
             response.headers["Cache-Control"] = "private, no-store"
             response.headers.pop("Expires", None)
+        return response
+
+
+class SlidingSessionMiddleware:
+    """A session in use stays alive, and one left idle ends: SESSION_COOKIE_AGE after its
+    last request (two hours, for shared computers), as SESSION_SAVE_EVERY_REQUEST would
+    have it, but written back at most once every SESSION_REFRESH_SECONDS (five minutes)
+    instead of on every request, so that reading a page is not also a write and a commit.
+    The idle limit is then between SESSION_COOKIE_AGE less that interval and
+    SESSION_COOKIE_AGE. Listed after SessionMiddleware, which saves what this marks."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # A session the request never read (static files, public pages) is left as it is.
+        if session is not None and session.accessed and not session.is_empty():
+            now = int(time.time())
+            refreshed = session.get(self.KEY)
+            if (not isinstance(refreshed, int)
+                    or not 0 <= now - refreshed < settings.SESSION_REFRESH_SECONDS):
+                session[self.KEY] = now
         return response
 
 

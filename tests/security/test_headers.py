@@ -101,5 +101,55 @@ def test_a_document_download_is_not_stored(client, entrepreneur, draft):
 def test_sessions_suit_shared_computers():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
     assert settings.SESSION_COOKIE_AGE <= 4 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_HTTPONLY is True
+    # Idle sessions end: a session in use is written back often enough to slide.
+    assert settings.SESSION_REFRESH_SECONDS <= 600
+    middleware = settings.MIDDLEWARE
+    assert (middleware.index("security.middleware.SlidingSessionMiddleware")
+            > middleware.index("django.contrib.sessions.middleware.SessionMiddleware"))
+
+
+def _session_writes(queries) -> int:
+    return sum(query["sql"].startswith(("UPDATE \"django_session\"",
+                                        "INSERT INTO \"django_session\""))
+               for query in queries.captured_queries)
+
+
+def test_a_session_in_use_slides_but_is_not_written_on_every_request(client, entrepreneur):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from security.middleware import SlidingSessionMiddleware
+
+    client.force_login(entrepreneur)
+    client.get("/dossiers/")  # the first request after signing in marks the session
+    key = client.session.session_key
+    marked = client.session[SlidingSessionMiddleware.KEY]
+    expiry = Session.objects.get(pk=key).expire_date
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dossiers/").status_code == 200
+    assert _session_writes(queries) == 0
+    assert Session.objects.get(pk=key).expire_date == expiry
+
+    # Five minutes later (the mark set back), the next request writes it, and the session
+    # then ends two hours after that request.
+    session = client.session
+    session[SlidingSessionMiddleware.KEY] = marked - settings.SESSION_REFRESH_SECONDS
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=expiry)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/dossiers/").status_code == 200
+    assert _session_writes(queries) == 1
+    assert Session.objects.get(pk=key).expire_date > expiry
+    assert client.session[SlidingSessionMiddleware.KEY] >= marked
+
+
+def test_a_public_page_leaves_the_session_alone(client, db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assert _session_writes(queries) == 0
