@@ -83,6 +83,9 @@ class Application(FSMModelMixin, models.Model):
     decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
 
     backoffice_template = "registry/_application_summary.html"
+    # What that template reads: the applicant, and the people (their documents, the facts).
+    backoffice_related = ("owner",)
+    backoffice_prefetch = ("parties",)
 
     class Meta:
         verbose_name = _("dossier d'immatriculation")

@@ -31,6 +31,9 @@ class WorkflowSubject(Protocol):
 
     pk: Any
     #: The template the task page includes to show the subject to a desk; it gets `subject`.
+    #: Optional beside it: ``backoffice_related`` and ``backoffice_prefetch`` (class
+    #: attributes: select_related and prefetch_related paths), what that template reads of
+    #: the subject's relations, which the page then loads with the subject.
     backoffice_template: ClassVar[str]
 
     def workflow_facts(self) -> Mapping[str, str]:

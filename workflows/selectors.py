@@ -33,8 +33,37 @@ def desks_of(user) -> QuerySet[Desk]:
     return Desk.objects.filter(memberships__user=user)
 
 
+def subject_for_page(case: Case):
+    """The case's subject as its task page shows it: read with the relations its back-office
+    template reads (the subject's optional backoffice_related and backoffice_prefetch), and
+    kept as the case's subject, so that every later use reads the same object."""
+    model = ContentType.objects.get_for_id(case.subject_type_id).model_class()  # cached
+    subject = (model._default_manager
+               .select_related(*getattr(model, "backoffice_related", ()))
+               .prefetch_related(*getattr(model, "backoffice_prefetch", ()))
+               .filter(pk=case.subject_id).first())
+    if subject is not None:
+        case.subject = subject
+    return subject
+
+
+def desk_codes(user) -> frozenset[str]:
+    """The codes of the desks the user works at. Remembered on the user object, which lives
+    as long as its request: the access check, the layout and the access log all ask. For
+    the pages of a request, not for services (a user object kept longer would not see a
+    membership added meanwhile)."""
+    if not user.is_authenticated:
+        return frozenset()
+    known = getattr(user, "_workflows_desk_codes", None)
+    if known is None:
+        known = frozenset(desks_of(user).values_list("code", flat=True))
+        user._workflows_desk_codes = known
+    return known
+
+
 def is_desk_member(user) -> bool:
-    return desks_of(user).exists()
+    """Whether the user works at a desk (desk_codes: remembered for the request)."""
+    return bool(desk_codes(user))
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:

@@ -32,6 +32,7 @@ def _correctable(subject) -> list[tuple[str, str]]:
 def task_detail(request, task_id: int):
     task = get_object_or_404(selectors.tasks_visible_to(request.user), pk=task_id)
     case = task.case
+    subject = selectors.subject_for_page(case)
     step = case.definition.step(task.step_id)
     own_filing = selectors.filed_by(case, request.user)
     # A desk whose policy allows it decides on a ready task at once (no claim step first).
@@ -47,7 +48,7 @@ def task_detail(request, task_id: int):
     return render(request, "workflows/task_detail.html", {
         "task": task,
         "case": case,
-        "subject": case.subject,
+        "subject": subject,
         "case_tasks": case_tasks,
         "diagram": diagrams.case_svg(case, case_tasks),
         "form": DecisionForm(step=step, correctable=_correctable(case.subject)),

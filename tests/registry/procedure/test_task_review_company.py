@@ -146,3 +146,35 @@ def test_the_tax_and_social_security_desks_see_the_expected_formats(submitted, c
         html = logged_in(clerks[desk]).get(
             reverse("workflows:task", args=[task.pk])).content.decode()
         assert f"Format attendu : {hint}. À renseigner pour approuver." in html
+
+
+# --- what the task page reads --------------------------------------------------------------
+
+
+def test_the_task_page_reads_the_filing_its_people_and_the_desks_once(draft, document,
+                                                                      clerks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    task = task_of(case_of(draft), "intake")
+    client = logged_in(clerks["guichet"])
+    client.get(reverse("workflows:queue"))  # the first page after signing in marks the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("workflows:task", args=[task.pk]))
+    assert response.status_code == 200
+    assert draft.owner.email in response.content.decode()
+
+    def reading(table: str) -> list[str]:
+        """The reads of `table` itself (not those naming it in a join or a subquery)."""
+        return [query["sql"] for query in queries.captured_queries
+                if query["sql"].startswith("SELECT")
+                and query["sql"].split(' FROM "')[1].startswith(f'{table}"')]
+
+    # The filing with its applicant; its people once, for the facts and the documents.
+    assert len(reading("registry_party")) == 1
+    assert len(reading("accounts_user")) == 1  # the clerk signed in; the applicant joined
+    assert len(reading("workflows_desk")) == 1  # access, layout, access log: one read
+    # Reading a page is not a write: only the access log (law 2019-014) is written.
+    writes = [query["sql"] for query in queries.captured_queries
+              if query["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert [sql.split(" (")[0] for sql in writes] == ['INSERT INTO "privacy_staffaccess"']
