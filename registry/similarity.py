@@ -7,15 +7,15 @@ yet registered). Closeness is pg_trgm's trigram similarity, taken on the distinc
 not similar). Besides, a name is close to another if it is the same but for a typo in one
 of its words, or another's with words added around it (see _similar).
 
-On PostgreSQL the database finds the candidates by exact keys and indexes only, whatever
-the size of the register:
-- names at least as similar as the threshold, by the `%` operator and the GIN trigram
-  indexes of migration 0002;
-- names one typo away in one of their words, by their typo keys (migration 0015);
-- names the same but for common words, or found inside the one checked, by their
-  distinctive form (migration 0015);
-- short names (KEYED_LENGTHS) one typo away, which keep too few trigrams to be found so,
-  by their deletion keys (migration 0014).
+On PostgreSQL the database finds the candidates by exact keys and by the threshold itself,
+on indexes only, whatever the size of the register (migration 0015, on the distinctive
+form of the names, the one the check decides on):
+- names at least as similar as the threshold, by the `%` operator and a GIN trigram index;
+- names of the same distinctive form, or of a run of the wanted name's words (extended);
+- names one typo away in one of their words, by their typo keys;
+- one-word names one typo away, by their deletion keys; short names (KEYED_LENGTHS),
+  which keep too few trigrams through a typo, also by those of their whole name
+  (migration 0014).
 Elsewhere (SQLite in the demo) the same measures are computed in Python over the names
 that share a fragment with the one checked.
 
@@ -229,7 +229,7 @@ def _distinctive_query(wanted: str) -> set[str]:
     Kuevi" and "Multimédia Kuevi"), and each run of two of its distinctive words or more,
     for an existing name it extends ("Banque Éléphant Bleu" and "Éléphant Bleu")."""
     words = distinctive(wanted).split()
-    forms = {stored_distinctive(wanted), " ".join(words)}
+    forms = _query_forms(wanted)
     forms.update(" ".join(words[start:end]) for start in range(len(words))
                  for end in range(start + 2, len(words) + 1))
     return forms
@@ -299,25 +299,30 @@ def _keyed_query(wanted: str) -> set[str] | None:
 TYPO_KEY_LENGTH = TYPO_WORD_LENGTH - 1
 
 
-def typo_keys(normalized: str) -> set[str]:
-    """A name of two words or more with each of its words (TYPO_KEY_LENGTH letters or more)
-    in turn replaced by its length: "kaseso distribution" has "*6 distribution" and
-    "kaseso *12". Migration 0015's SQL function registry_name_typo_keys computes the same."""
-    words = normalized.split()
+def typo_keys(form: str) -> set[str]:
+    """A distinctive form of two words or more with each of its words (TYPO_KEY_LENGTH
+    letters or more) in turn replaced by its length: "kaseso distribution" has "*6
+    distribution" and "kaseso *12". Migration 0015's SQL function registry_name_typo_keys
+    computes the same, and indexes it on the stored_distinctive() form."""
+    words = form.split()
     if len(words) < 2:
         return set()
     return {" ".join([*words[:index], f"*{len(word)}", *words[index + 1:]])
             for index, word in enumerate(words) if len(word) >= TYPO_KEY_LENGTH}
 
 
+def _query_forms(wanted: str) -> set[str]:
+    """The distinctive forms of a wanted name to look up: with its common words as written
+    dropped (stored_distinctive, as the register's are), and with their typos and mistyped
+    legal-form words dropped too (distinctive: "Kaseso Distribtuion ASRLU")."""
+    return {stored_distinctive(wanted), distinctive(wanted)}
+
+
 def _typo_query(wanted: str) -> set[str]:
-    """The typo keys of the names one typo away from the wanted one in one of its words: a
-    word's length one more, the same or one fewer. Also those of the wanted name without
-    its mistyped legal-form words ("Librairie Link Yao ASRLU")."""
+    """The typo keys of the names whose distinctive form is one typo away from the wanted
+    one's in one of its words: a word's length one more, the same or one fewer."""
     keys: set[str] = set()
-    forms = {wanted, " ".join(word for word in wanted.split()
-                              if not _mistyped_legal_form(word))}
-    for form in forms:
+    for form in _query_forms(wanted):
         words = form.split()
         if len(words) < 2:
             continue
@@ -325,6 +330,31 @@ def _typo_query(wanted: str) -> set[str]:
             keys.update(" ".join([*words[:index], f"*{length}", *words[index + 1:]])
                         for length in (len(word) - 1, len(word), len(word) + 1)
                         if length >= TYPO_KEY_LENGTH)
+    return keys
+
+
+# One-word distinctive forms this long are keyed (word_keys); shorter whole names have the
+# deletion keys of migration 0014.
+WORD_KEY_LENGTHS = range(3, 25)
+
+
+def word_keys(form: str) -> set[str]:
+    """A distinctive form of one word (WORD_KEY_LENGTHS) with each of its letters left out
+    in turn, and itself (deletion_keys); none for a form of several words. A long word one
+    typo away from another keeps too few trigrams in common ("electrotechnique" and
+    "electrotechnuque": 0.70). Migration 0015's SQL function registry_name_word_keys
+    computes the same, and indexes it on the stored_distinctive() form."""
+    if " " in form or len(form) not in WORD_KEY_LENGTHS:
+        return set()
+    return deletion_keys(form)
+
+
+def _word_query(wanted: str) -> set[str]:
+    """The keys of the one-word forms one typo away from the wanted name's."""
+    keys: set[str] = set()
+    for form in _query_forms(wanted):
+        if " " not in form and WORD_KEY_LENGTHS.start - 1 <= len(form) <= WORD_KEY_LENGTHS.stop:
+            keys |= deletion_keys(form)
     return keys
 
 
@@ -363,22 +393,22 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
     else:
         rows = _similar_rows_python(wanted, threshold=threshold, scope=scope)
     replaced_letter = _replaced_letter_threshold(threshold)
-    # The trigram search finds the candidates on the whole normalised names (what the
-    # indexes hold); a candidate stays only if its distinctive words are close too, so
-    # that "Groupe Services Kara" and "Groupe Services Lomé" are not confused by their
-    # shared common words. The score shown is that of the distinctive words.
+    # A candidate is close if its distinctive words are, so that "Groupe Services Kara"
+    # and "Groupe Services Lomé" are not confused by their shared common words (the score
+    # shown is that of the distinctive words); or if it is the wanted name but for a typo;
+    # or if the wanted name extends it.
     #
-    # A short name found by its deletion keys only (its trigrams too far apart) is one
-    # typo away if a letter was left out or added or two neighbours swapped ("MEBEJDI",
-    # "IAM" for "MEBEDJI", "IMAM"), not replaced: among a million names, most short ones
-    # have a neighbour one letter replaced ("COADIET", "COADIOT"), a name of its own as
-    # often as a typo.
+    # A letter replaced is a typo only in names whose distinctive words stay close by
+    # their trigrams (the replaced-letter threshold); a letter left out or added or two
+    # neighbours swapped always is ("MEBEJDI", "IAM" for "MEBEDJI", "IMAM"): among a
+    # million names, most short ones have a neighbour one letter replaced ("COADIET",
+    # "COADIOT"), a name of its own as often as a typo.
     matches = []
-    for row_name, normalized, found_score, source, reference in rows:
+    for row_name, normalized, source, reference in rows:
         score = distinctive_similarity(wanted, normalized)
         if (score >= threshold or extends(wanted, normalized)
                 or same_words_but_a_typo(wanted, normalized,
-                                         replaced=found_score >= replaced_letter)):
+                                         replaced=score >= replaced_letter)):
             matches.append(NameMatch(name=row_name, normalized=normalized, score=score,
                                      source=source, reference=reference))
     # Best first; among equals the same name first, then the register before filings.
@@ -388,108 +418,107 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
 
 
 def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope: _Scope):
+    """The candidates, each by an index of migrations 0014 and 0015 (see there)."""
     from django.contrib.postgres.fields import ArrayField
     from django.contrib.postgres.lookups import TrigramSimilar
     from django.contrib.postgres.search import TrigramSimilarity
     from django.db.models import Func, TextField
     from django.db.models.functions import Length
 
-    def close(queryset: QuerySet, name_field: str, reference_field: str, source: str):
-        rows = (queryset.filter(TrigramSimilar(F("normalized_name"), Value(wanted)))
-                .annotate(score=TrigramSimilarity("normalized_name", wanted))
-                .order_by("-score", "normalized_name")
-                .values_list(name_field, "normalized_name", "score", reference_field))
-        # More candidates than shown: the decision below (distinctive words, typos) may
-        # drop the best-scored ones, and a real conflict must not be left out by the cut.
-        return [(row_name, normalized, score, source, reference)
-                for row_name, normalized, score, reference in rows[:max(limit * 10, 50)]]
+    form = distinctive(wanted)
+    stored_form = Func(F("normalized_name"), function="registry_name_distinctive",
+                       output_field=TextField())
 
-    def by_keys(queryset: QuerySet, name_field: str, reference_field: str, source: str,
-                keyed: Q):
-        """The candidates an exact key finds (`keyed`), the closest first."""
+    def keys(function: str, of=stored_form):
+        return Func(of, function=function, output_field=ArrayField(TextField()))
+
+    def candidates(queryset: QuerySet, name_field: str, reference_field: str, source: str,
+                   found: Q, count: int):
+        """The `count` candidates `found` finds, the closest first."""
         rows = (queryset.alias(
+                    distinctive_form=stored_form,
                     name_length=Length("normalized_name"),
-                    deletion_keys=Func(F("normalized_name"),
-                                       function="registry_name_deletion_keys",
-                                       output_field=ArrayField(TextField())),
-                    typo_keys=Func(F("normalized_name"), function="registry_name_typo_keys",
-                                   output_field=ArrayField(TextField())),
-                    distinctive=Func(F("normalized_name"),
-                                     function="registry_name_distinctive",
-                                     output_field=TextField()))
-                .filter(keyed)
-                .annotate(score=TrigramSimilarity("normalized_name", wanted))
+                    deletion_keys=keys("registry_name_deletion_keys", F("normalized_name")),
+                    typo_keys=keys("registry_name_typo_keys"),
+                    word_keys=keys("registry_name_word_keys"))
+                .filter(found)
+                .annotate(score=TrigramSimilarity(stored_form, form))
                 .order_by("-score", "normalized_name")
-                .values_list(name_field, "normalized_name", "score", reference_field))
-        return [(row_name, normalized, score, source, reference)
-                for row_name, normalized, score, reference in rows[:ONE_TYPO_CANDIDATES]]
+                .values_list(name_field, "normalized_name", reference_field))
+        return [(row_name, normalized, source, reference)
+                for row_name, normalized, reference in rows[:count]]
 
-    # Each on its own index (an OR of them would read them all into one bitmap): the short
-    # names sharing a deletion key with the wanted one (migration 0014: the same function,
-    # the same lengths), the names sharing a typo key, and those of the same distinctive
-    # form (migration 0015).
-    keyed = [Q(distinctive__in=sorted(_distinctive_query(wanted)))]
-    typo = _typo_query(wanted)
-    if typo:
-        keyed.append(Q(typo_keys__overlap=sorted(typo)))
-    deletion = _keyed_query(wanted)
-    if deletion is not None:
-        keyed.append(Q(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
-                       deletion_keys__overlap=sorted(deletion)))
+    # Each way on its own index (an OR of them would read them into one bitmap, and cut
+    # the closest of one way by the count of another). The trigram search returns more
+    # candidates than shown: the decision may drop the best-scored ones, and a real
+    # conflict must not be left out by the cut.
+    ways = [(Q(TrigramSimilar(stored_form, Value(form))), max(limit * 10, 50)),
+            (Q(distinctive_form__in=sorted(_distinctive_query(wanted))), ONE_TYPO_CANDIDATES)]
+    if typo := _typo_query(wanted):
+        ways.append((Q(typo_keys__overlap=sorted(typo)), ONE_TYPO_CANDIDATES))
+    if word := _word_query(wanted):
+        ways.append((Q(word_keys__overlap=sorted(word)), ONE_TYPO_CANDIDATES))
+    if (deletion := _keyed_query(wanted)) is not None:
+        ways.append((Q(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
+                       deletion_keys__overlap=sorted(deletion)), ONE_TYPO_CANDIDATES))
 
-    # `%` (the operator the GIN index serves) compares with this setting, for this
+    rows = []
+    # `%` (the operator the trigram index serves) compares with this setting, for this
     # transaction only.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                        [str(threshold)])
-        rows = (close(scope.companies(), "name", "rccm_number", "company")
-                + close(scope.pending_filings(), "company_name", "reference", "application"))
-    for condition in keyed:
-        rows += (by_keys(scope.companies(), "name", "rccm_number", "company", condition)
-                 + by_keys(scope.pending_filings(), "company_name", "reference",
-                           "application", condition))
+        for found, count in ways:
+            rows += (candidates(scope.companies(), "name", "rccm_number", "company", found,
+                                count)
+                     + candidates(scope.pending_filings(), "company_name", "reference",
+                                  "application", found, count))
     return _distinct(rows)
 
 
 def _distinct(rows: list[tuple]) -> list[tuple]:
-    """Each row once (a name both searches found), in the order found."""
+    """Each row once (a name several ways found), in the order found."""
     seen, kept = set(), []
     for row in rows:
-        if (row[3], row[4]) not in seen:
-            seen.add((row[3], row[4]))
+        if (row[2], row[3]) not in seen:
+            seen.add((row[2], row[3]))
             kept.append(row)
     return kept
 
 
 def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
-    """The same measures without pg_trgm, for the demo's SQLite: the candidates are the
-    names that contain what a shared trigram implies ("abc", or "ab" for " ab" and "ab "),
-    scored and keyed here. Names sharing only first letters ("  a") are left out: they
-    score at most 1/4, under any sensible threshold, and share no word."""
+    """The same ways without pg_trgm, for the demo's SQLite: the candidates are the names
+    that contain what a shared trigram implies ("abc", or "ab" for " ab" and "ab "), kept
+    if one of the ways would find them. Names sharing only first letters ("  a") are left
+    out: they score at most 1/4, under any sensible threshold, and share no word."""
     fragments = {gram.strip() for gram in trigrams(wanted) if len(gram.strip()) > 1}
     fragments.update(word for word in wanted.split() if len(word) == 1)
     sharing = Q()
     for fragment in fragments:
         sharing |= Q(normalized_name__contains=fragment)
-    keys = _keyed_query(wanted)
-    if keys is not None:
-        sharing |= Q(normalized_name__in=keys)  # "bopl" for "bpol": no fragment in common
-    typo, forms = _typo_query(wanted), _distinctive_query(wanted)
+    deletion = _keyed_query(wanted)
+    if deletion is not None:
+        sharing |= Q(normalized_name__in=deletion)  # "bopl" for "bpol": no fragment in common
+    form = distinctive(wanted)
+    forms, typo, word = _distinctive_query(wanted), _typo_query(wanted), _word_query(wanted)
+
+    def found(normalized: str) -> bool:
+        stored = stored_distinctive(normalized)
+        return (trigram_similarity(form, stored) >= threshold or stored in forms
+                or not typo.isdisjoint(typo_keys(stored))
+                or not word.isdisjoint(word_keys(stored))
+                or (deletion is not None and len(normalized) in KEYED_LENGTHS
+                    and not deletion.isdisjoint(deletion_keys(normalized))))
+
     sources = (
         ("company", scope.companies().values_list("name", "normalized_name", "rccm_number")),
         ("application", scope.pending_filings()
          .values_list("company_name", "normalized_name", "reference")),
     )
-    rows = []
-    for source, candidates in sources:
-        for row_name, normalized, reference in candidates.filter(sharing):
-            score = trigram_similarity(wanted, normalized)
-            if (score >= threshold or stored_distinctive(normalized) in forms
-                    or not typo.isdisjoint(typo_keys(normalized))
-                    or (keys is not None and len(normalized) in KEYED_LENGTHS
-                        and not keys.isdisjoint(deletion_keys(normalized)))):
-                rows.append((row_name, normalized, score, source, reference))
-    return rows
+    return [(row_name, normalized, source, reference)
+            for source, candidates in sources
+            for row_name, normalized, reference in candidates.filter(sharing)
+            if found(normalized)]
 
 
 # --- reserved words -----------------------------------------------------------------------

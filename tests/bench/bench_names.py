@@ -23,8 +23,9 @@ the register and on pending filings, the reserved words. Target: p95 <= 30 ms.
 
 The lookups run twice, and the figures print side by side: the previous method (the
 trigram index asked for the band a typo needs, 0.55 for a threshold of 0.75, and the
-deletion keys of short names) and the current one (the trigram index asked at the
-threshold; typo keys and distinctive forms, migration 0015, for what that band was for).
+deletion keys of short names: previous_rows) and the current one (migration 0015: on the
+distinctive form of the names, the trigram index asked at the threshold, typo keys, word
+keys and the form itself for what that band was for).
 Both weigh the candidates alike (distinctive words, typos, names extended). Many new names
 are look-alikes too ("Multimédia Group Kuevi" beside a registered "Multimédia Kuevi"): they
 come from the same words. Those that are, by look_alike()'s own rules (words reordered, a
@@ -45,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import io
 import os
 import random
@@ -63,6 +65,7 @@ import django
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Q  # noqa: E402
 
 TARGET_P95_MS = 30.0
 PENDING_FILINGS = 2_000
@@ -262,28 +265,60 @@ def look_alikes_among(new: list[str], registered: list[tuple[str, str]]) -> set[
     return found
 
 
-@contextlib.contextmanager
-def previous_method():
-    """The check as it was before migration 0015: the trigram index asked for names less
-    similar than the threshold by REPLACED_LETTER_MARGIN (0.55 for 0.75), the band where
-    a typo'd name falls, and no typo or distinctive keys."""
+def previous_rows(wanted: str, *, limit: int, threshold: float, scope) -> list[tuple]:
+    """The candidates as the check found them before migration 0015: the trigram index of
+    migration 0002 on the whole names, asked for names less similar than the threshold by
+    0.2 (0.55 for 0.75), the band where a typo'd name falls, and the deletion keys of short
+    names (migration 0014)."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.contrib.postgres.lookups import TrigramSimilar
+    from django.contrib.postgres.search import TrigramSimilarity
+    from django.db import transaction
+    from django.db.models import F, Func, TextField, Value
+    from django.db.models.functions import Length
+
     from registry import similarity
 
-    saved = (similarity._similar_rows_postgresql, similarity._typo_query,
-             similarity._distinctive_query)
-    rows = saved[0]
+    def close(queryset, name_field, reference_field, source, count, condition=None):
+        queryset = queryset.alias(
+            name_length=Length("normalized_name"),
+            name_keys=Func(F("normalized_name"), function="registry_name_deletion_keys",
+                           output_field=ArrayField(TextField())))
+        queryset = (queryset.filter(condition) if condition is not None
+                    else queryset.filter(TrigramSimilar(F("normalized_name"), Value(wanted))))
+        rows = (queryset.annotate(score=TrigramSimilarity("normalized_name", wanted))
+                .order_by("-score", "normalized_name")
+                .values_list(name_field, "normalized_name", reference_field))
+        return [(row_name, normalized, source, reference)
+                for row_name, normalized, reference in rows[:count]]
 
-    def previous_rows(wanted, *, limit, threshold, scope):
-        return rows(wanted, limit=limit, scope=scope,
-                    threshold=similarity._replaced_letter_threshold(threshold))
+    keys = similarity._keyed_query(wanted)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                       [str(max(0.3, threshold - 0.2))])
+        rows = (close(scope.companies(), "name", "rccm_number", "company", max(limit * 10, 50))
+                + close(scope.pending_filings(), "company_name", "reference", "application",
+                        max(limit * 10, 50)))
+    if keys is not None:
+        keyed = Q(name_length__range=(3, 12), name_keys__overlap=sorted(keys))
+        rows += (close(scope.companies(), "name", "rccm_number", "company", 20, keyed)
+                 + close(scope.pending_filings(), "company_name", "reference", "application",
+                         20, keyed))
+    return similarity._distinct(rows)
 
+
+@contextlib.contextmanager
+def previous_method():
+    """The check with the candidates found as before migration 0015 (previous_rows); the
+    decision on them is the same."""
+    from registry import similarity
+
+    saved = similarity._similar_rows_postgresql
     similarity._similar_rows_postgresql = previous_rows
-    similarity._typo_query = similarity._distinctive_query = lambda wanted: set()
     try:
         yield
     finally:
-        (similarity._similar_rows_postgresql, similarity._typo_query,
-         similarity._distinctive_query) = saved
+        similarity._similar_rows_postgresql = saved
 
 
 def as_typed(name: str, rng: random.Random) -> str:
@@ -384,7 +419,7 @@ def trigram_indexes(kind: str) -> dict[str, str]:
         statements = {name: sql.replace("USING gin (normalized_name gin_trgm_ops)",
                                         "USING gist (normalized_name gist_trgm_ops)")
                       for name, sql in statements.items()}
-    for migration in ("0014_name_deletion_keys", "0015_name_typo_and_distinctive_keys"):
+    for migration in ("0014_name_deletion_keys", "0015_name_distinctive_keys"):
         keys = import_module(f"registry.migrations.{migration}")
         statements.update({name: keys.statement(name, concurrently=False)
                            for name in keys.INDEXES})
@@ -460,10 +495,11 @@ def main() -> int:
         print("# this benchmark needs PostgreSQL (DATABASE_URL)")
         return 1
     rng = random.Random(args.seed)
-    # The schema counts too: a kept database predating a registry migration is reloaded.
+    # The schema counts too: a kept database is reloaded once a registry migration changed.
     migrations = Path(__file__).resolve().parents[2] / "registry" / "migrations"
-    leaf = sorted(path.name for path in migrations.glob("0*.py"))[-1]
-    loaded_as = f"{args.names} {args.seed} {args.index} {leaf}"
+    schema = hashlib.sha256(b"".join(path.read_bytes()
+                                     for path in sorted(migrations.glob("0*.py")))).hexdigest()
+    loaded_as = f"{args.names} {args.seed} {args.index} {schema[:16]}"
     reused = args.keep and _kept_database(loaded_as)
     old_name = connection.settings_dict["NAME"]
     if not reused:
@@ -509,8 +545,10 @@ def main() -> int:
             for label, index_name in (
                     ("trigram", "registry_company_normalized_name_trgm"),
                     ("deletion_keys", "registry_company_name_deletion_keys"),
-                    ("typo_keys", "registry_company_name_typo_keys"),
-                    ("distinctive", "registry_company_name_distinctive")):
+                    ("distinctive_trigram", "registry_company_distinctive_trgm"),
+                    ("distinctive", "registry_company_distinctive"),
+                    ("distinctive_typo_keys", "registry_company_distinctive_typo_keys"),
+                    ("distinctive_word_keys", "registry_company_distinctive_word_keys")):
                 cursor.execute("SELECT pg_relation_size(%s)", [index_name])
                 index_bytes[label] = cursor.fetchone()[0]
 

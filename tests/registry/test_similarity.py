@@ -3,6 +3,7 @@ the engine's automatic step that runs it on submission."""
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -22,6 +23,7 @@ from registry.similarity import (
     trigram_similarity,
     trigrams,
     typo_keys,
+    word_keys,
 )
 from tests.fees import submit_and_pay
 from workflows.models import TaskState
@@ -235,6 +237,33 @@ def test_a_name_with_words_added_around_a_registered_one_is_found(elephant):
     assert "Dénomination proche de : « ELEPHANT-BLEU » (TG-LOM-2025-B-00042" in result.message
 
 
+@pytest.mark.parametrize(("typed", "registered"), [
+    # A long one-word name: one typo leaves too few trigrams (0.62 to 0.70); word keys.
+    ("Électrotechnique", "Électrotechnuque"),
+    ("Électrotechnique SARL", "Eletcrotechnique"),
+    ("Agroalimentaire", "Agroalimentaite"),
+    # A common word beside a typo, or a near name: looked for on the distinctive form.
+    ("Kaseso Distribtuion Togo", "Kaseso Distribution"),
+    ("Cacao Export Services", "Cacao Exports"),
+    ("Afrique Logistiques Services", "Afrique Logistique"),
+    ("Groupe Électrotechnique", "Electrotechnuque Services"),
+])
+def test_a_name_close_on_its_distinctive_form_is_found(register, typed, registered):
+    register(registered, "TG-LOM-2025-B-00503")
+
+    result = check_name(typed)
+
+    assert result.status == NameStatus.SIMILAR
+    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00503"]
+
+
+def test_word_keys_are_the_deletion_keys_of_a_one_word_form_up_to_24_letters():
+    assert word_keys("imam") == deletion_keys("imam")
+    assert word_keys("kaseso distribution") == set()
+    assert word_keys("ab") == set()
+    assert len(word_keys("x" * 24)) == 2 and word_keys("x" * 25) == set()
+
+
 def test_a_pending_filing_one_typo_away_in_one_word_is_found(file_and_submit):
     filing = file_and_submit("Kaseso Distribution")
 
@@ -423,19 +452,18 @@ def test_the_python_measure_agrees_with_pg_trgm(db, left, right):
     assert trigrams(left) == set(grams)
 
 
-# On a table of a few rows, this partial b-tree (the pending states) is the cheapest way to
-# the pending filings whatever the condition: out of the way, but for the test of its own.
-PENDING_BTREE = "registry_application_pending_name_distinctive"
-
-
-def _plans_without_full_scans(searches: list[str], *, hide: tuple[str, ...] = (PENDING_BTREE,)
-                              ) -> list[str]:
+def _plans_without_full_scans(searches: list[str], *, serving: str) -> list[str]:
     """EXPLAIN of each query, full scans forbidden: tiny test tables are cheapest to scan
     whole (the table, or its primary key), which would hide the index that serves the
-    search condition. The indexes in `hide` are dropped first, in the test's transaction."""
+    search condition. On a table of a few rows, any partial index on the pending states is
+    also the cheapest way to the pending filings, whatever the condition: all but the one
+    `serving` are dropped first, in the test's transaction."""
     with connection.cursor() as cursor:
-        for index_name in hide:
-            cursor.execute(f"DROP INDEX {index_name}")
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = "
+                       "'registry_application' AND indexname LIKE 'registry_application_pending%%'")
+        for (index_name,) in cursor.fetchall():
+            if index_name != serving:
+                cursor.execute(f"DROP INDEX {index_name}")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
         plans = []
@@ -449,13 +477,16 @@ def _plans_without_full_scans(searches: list[str], *, hide: tuple[str, ...] = (P
 def test_the_similarity_query_uses_the_trigram_indexes(elephant, submitted):
     with CaptureQueriesContext(connection) as queries:
         assert similar_names("Éléphant Bleue")
-    searches = [q["sql"] for q in queries.captured_queries if "normalized_name\" % " in q["sql"]]
+    searches = [q["sql"] for q in queries.captured_queries
+                if re.search(r'registry_name_distinctive\("registry_\w+"\."normalized_name"\) % ',
+                             q["sql"])]
     assert len(searches) == 2  # the register, then the pending filings
 
-    plans = _plans_without_full_scans(searches)
+    plans = _plans_without_full_scans(
+        searches, serving="registry_application_pending_distinctive_trgm")
 
-    assert "registry_company_normalized_name_trgm" in plans[0]
-    assert "registry_application_pending_name_trgm" in plans[1]
+    assert "registry_company_distinctive_trgm" in plans[0]
+    assert "registry_application_pending_distinctive_trgm" in plans[1]
 
 
 @on_postgresql
@@ -478,7 +509,8 @@ def test_the_one_typo_query_uses_the_deletion_key_indexes(register, file_and_sub
                 if "registry_name_deletion_keys" in q["sql"]]
     assert len(searches) == 2  # the register, then the pending filings
 
-    plans = _plans_without_full_scans(searches)
+    plans = _plans_without_full_scans(
+        searches, serving="registry_application_pending_name_deletion_keys")
 
     assert "registry_company_name_deletion_keys" in plans[0]
     assert "registry_application_pending_name_deletion_keys" in plans[1]
@@ -486,36 +518,41 @@ def test_the_one_typo_query_uses_the_deletion_key_indexes(register, file_and_sub
 
 @on_postgresql
 @pytest.mark.parametrize("name", ["kaseso distribution", "groupe kuevi multimedia services",
-                                  "groupe services togo", "sotraka", "ab cd efgh", "a b"])
-def test_the_python_typo_keys_and_distinctive_form_agree_with_the_sql_functions(db, name):
+                                  "groupe services togo", "sotraka", "ab cd efgh", "a b",
+                                  "electrotechnique", "ab", "groupe electrotechnique",
+                                  "x" * 24, "x" * 25, ""])
+def test_the_python_keys_and_distinctive_form_agree_with_the_sql_functions(db, name):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT registry_name_typo_keys(%s), registry_name_distinctive(%s)",
-                       [name, name])
-        keys, form = cursor.fetchone()
+        cursor.execute("SELECT registry_name_typo_keys(%s), registry_name_word_keys(%s), "
+                       "registry_name_distinctive(%s)", [name, name, name])
+        typo, word, form = cursor.fetchone()
 
-    assert set(keys) == typo_keys(name)
+    assert set(typo) == typo_keys(name)
+    assert set(word) == word_keys(name)
     assert form == stored_distinctive(name)
 
 
 @on_postgresql
-@pytest.mark.parametrize(("function", "company_index", "filing_index"), [
-    ("registry_name_typo_keys", "registry_company_name_typo_keys",
-     "registry_application_pending_name_typo_keys"),
-    ("registry_name_distinctive", "registry_company_name_distinctive",
-     "registry_application_pending_name_distinctive"),
+@pytest.mark.parametrize(("typed", "condition", "company_index", "filing_index"), [
+    ("Kaseso Distribtuion", "registry_name_typo_keys(", "registry_company_distinctive_typo_keys",
+     "registry_application_pending_distinctive_typo_keys"),
+    ("Électrotechnuque", "registry_name_word_keys(", "registry_company_distinctive_word_keys",
+     "registry_application_pending_distinctive_word_keys"),
+    ("Kaseso Distribution Togo", ") IN (", "registry_company_distinctive",
+     "registry_application_pending_distinctive"),
 ])
 def test_the_key_queries_use_the_indexes_of_migration_0015(
-    register, file_and_submit, function, company_index, filing_index
+    register, file_and_submit, typed, condition, company_index, filing_index
 ):
     register("Kaseso Distribution", "TG-LOM-2025-B-00501")
-    file_and_submit("Multimédia Kuevi")
+    file_and_submit("Électrotechnique")
     with CaptureQueriesContext(connection) as queries:
-        similar_names("Kaseso Distribtuion")
-    searches = [q["sql"] for q in queries.captured_queries if f"{function}(" in q["sql"]]
+        similar_names(typed)
+    searches = [q["sql"] for q in queries.captured_queries
+                if condition in q["sql"] and "registry_name_distinctive" in q["sql"]]
     assert len(searches) == 2  # the register, then the pending filings
 
-    plans = _plans_without_full_scans(
-        searches, hide=() if filing_index == PENDING_BTREE else (PENDING_BTREE,))
+    plans = _plans_without_full_scans(searches, serving=filing_index)
 
     assert company_index in plans[0]
     assert filing_index in plans[1]
