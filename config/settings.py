@@ -429,7 +429,7 @@ CSRF_FAILURE_VIEW = "security.views.csrf_failure"
 # without a request, whichever comes first. A session in use is written back at most every
 # five minutes (security.middleware.SlidingSessionMiddleware), not on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(2 * 3600)))
-SESSION_REFRESH_SECONDS = 5 * 60
+SESSION_REFRESH_SECONDS = min(5 * 60, SESSION_COOKIE_AGE // 4)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
