@@ -444,7 +444,7 @@ def main() -> int:
     web = start([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
                  f"127.0.0.1:{args.port}", "--workers", str(args.web_workers),
                  "--worker-class", "gthread", "--threads", str(args.web_threads),
-                 "--timeout", "60"], OUT / "load-gunicorn.log")
+                 "--timeout", "60", "--keep-alive", "75"], OUT / "load-gunicorn.log")
     worker = start([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool",
                     "prefork", "--concurrency", "1", "--loglevel", "WARNING"],
                    OUT / "load-worker.log")
