@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import random
@@ -296,14 +297,22 @@ class InProcess:
 
     def __init__(self, plan: dict) -> None:
         self.plan = plan
+        from registry.names import normalize
+
         entrepreneur = plan["entrepreneurs"][0]["reference"]
         pick = random.choice
         public = plan["public"]
+        # A search by a one-word name and one by several words take different paths (the
+        # names holding the word itself first, then the others): drawn in turn, so that
+        # each count covers both, whatever the draw, on the small database as on the big.
+        one_word = [name for name in public["names"] if " " not in normalize(name)]
+        several = [name for name in public["names"] if " " in normalize(name)]
+        name_shapes = itertools.cycle([one_word or public["names"], several or public["names"]])
         self.urls = {
             "public: search by word":
                 lambda: "/registre/?" + urllib.parse.urlencode({"q": pick(public["words"])}),
             "public: search by name":
-                lambda: "/registre/?" + urllib.parse.urlencode({"q": pick(public["names"])}),
+                lambda: "/registre/?" + urllib.parse.urlencode({"q": pick(next(name_shapes))}),
             "public: company page": lambda: f"/registre/{pick(public['rccm'])}/",
             "public: verify a certificate": lambda: f"/verifier/{pick(public['codes'])}/",
             "entrepreneur: my filings": lambda: "/dossiers/",
