@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from registry.models import Application, Party
 from workflows.models import Task
@@ -70,10 +71,12 @@ def target_of(view_name: str, kwargs: dict) -> Target:
     if view_name == "admin:documents_supportingdocument_change":
         return Target(document_id=_int(kwargs.get("object_id")))
     if "task_id" in kwargs:
-        task = Task.objects.select_related("case").filter(pk=_int(kwargs["task_id"]) or 0).first()
-        if task is None or task.case.subject_type.model_class() is not Application:
+        case = (Task.objects.filter(pk=_int(kwargs["task_id"]) or 0)
+                .values("case__subject_type_id", "case__subject_id").first())
+        if case is None or ContentType.objects.get_for_id(  # cached: no query
+                case["case__subject_type_id"]).model_class() is not Application:
             return Target()
-        return _application(task.case.subject_id)
+        return _application(case["case__subject_id"])
     reference = str(kwargs.get("reference", ""))
     owner_id = (Application.objects.filter(reference=reference)
                 .values_list("owner_id", flat=True).first() if reference else None)

@@ -174,6 +174,7 @@ def test_the_task_page_reads_the_filing_its_people_and_the_desks_once(draft, doc
     assert len(reading("registry_party")) == 1
     assert len(reading("accounts_user")) == 1  # the clerk signed in; the applicant joined
     assert len(reading("workflows_desk")) == 1  # access, layout, access log: one read
+    assert not reading("django_content_type")  # the access log's lookup is Django's cache
     # Reading a page is not a write: only the access log (law 2019-014) is written.
     writes = [query["sql"] for query in queries.captured_queries
               if query["sql"].startswith(("INSERT", "UPDATE", "DELETE"))]
