@@ -144,6 +144,12 @@ class _Scope:
             filings = filings.filter(submitted_at__lt=self.submitted_before)
         return filings
 
+    def tables(self) -> tuple[tuple[QuerySet, str, str, str], ...]:
+        """What a check searches: the register's companies, then the pending filings, each
+        with its name field, its reference field and what a match found there is."""
+        return ((self.companies(), "name", "rccm_number", "company"),
+                (self.pending_filings(), "company_name", "reference", "application"))
+
 
 # --- trigram similarity, as pg_trgm defines it ---------------------------------------------
 
@@ -194,21 +200,17 @@ _LEGAL_FORM_WORDS = frozenset(word for word in LEGAL_FORM_WORDS if len(word) >= 
 
 
 @functools.lru_cache(maxsize=4096)
-def _mistyped_legal_form(word: str) -> bool:
-    """A legal-form word of four letters or more, mistyped ("SRAL", "ASRLU")."""
-    return len(word) >= 4 and any(_one_edit_apart(word, form) for form in _LEGAL_FORM_WORDS)
-
-
-@functools.lru_cache(maxsize=4096)
 def _common(word: str) -> bool:
     """A common word, or a long one (5 letters or more) mistyped by one letter ("Groue",
     "Servces"), or a legal-form word mistyped ("SRAL"): a typo in "Groupe" does not make
     it distinctive."""
     return word in COMMON_WORDS or (len(word) >= 5 and any(
         len(common) >= 5 and _one_edit_apart(word, common) for common in COMMON_WORDS)) or (
-        _mistyped_legal_form(word))
+        len(word) >= 4 and any(_one_edit_apart(word, form) for form in _LEGAL_FORM_WORDS))
 
 
+# Asked of the wanted name for each candidate the check weighs (similarity, typo, extends).
+@functools.lru_cache(maxsize=4096)
 def distinctive(normalized: str) -> str:
     """A normalised name without its common words (COMMON_WORDS, typos included); the
     whole name when it is made of common words only."""
@@ -287,11 +289,14 @@ def _keyed_query(wanted: str) -> set[str] | None:
     """The keys to look up for a wanted name, and for its distinctive words alone
     ("CAFPLSE Sociéété", its legal form mistyped, for "CAFPLSE"), when a keyed name
     (KEYED_LENGTHS) may be one typo away from either; None otherwise."""
-    keys: set[str] = set()
-    for form in {wanted, distinctive(wanted)}:
-        if KEYED_LENGTHS.start - 1 <= len(form) <= KEYED_LENGTHS.stop:
-            keys |= deletion_keys(form)
-    return keys or None
+    return _one_typo_keys({wanted, distinctive(wanted)}, KEYED_LENGTHS) or None
+
+
+def _one_typo_keys(forms: set[str], lengths: range) -> set[str]:
+    """The deletion keys of each form that a keyed one, of `lengths`, may be one typo
+    (one letter more or fewer) away from."""
+    return set().union(*(deletion_keys(form) for form in forms
+                         if lengths.start - 1 <= len(form) <= lengths.stop))
 
 
 # Words this long are keyed (typo_keys); the typo rule (same_words_but_a_typo) takes a
@@ -307,8 +312,13 @@ def typo_keys(form: str) -> set[str]:
     words = form.split()
     if len(words) < 2:
         return set()
-    return {" ".join([*words[:index], f"*{len(word)}", *words[index + 1:]])
+    return {_typo_key(words, index, len(word))
             for index, word in enumerate(words) if len(word) >= TYPO_KEY_LENGTH}
+
+
+def _typo_key(words: list[str], index: int, length: int) -> str:
+    """The words with the one at `index` replaced by a length: "kaseso *12"."""
+    return " ".join([*words[:index], f"*{length}", *words[index + 1:]])
 
 
 def _query_forms(wanted: str) -> set[str]:
@@ -327,7 +337,7 @@ def _typo_query(wanted: str) -> set[str]:
         if len(words) < 2:
             continue
         for index, word in enumerate(words):
-            keys.update(" ".join([*words[:index], f"*{length}", *words[index + 1:]])
+            keys.update(_typo_key(words, index, length)
                         for length in (len(word) - 1, len(word), len(word) + 1)
                         if length >= TYPO_KEY_LENGTH)
     return keys
@@ -351,11 +361,8 @@ def word_keys(form: str) -> set[str]:
 
 def _word_query(wanted: str) -> set[str]:
     """The keys of the one-word forms one typo away from the wanted name's."""
-    keys: set[str] = set()
-    for form in _query_forms(wanted):
-        if " " not in form and WORD_KEY_LENGTHS.start - 1 <= len(form) <= WORD_KEY_LENGTHS.stop:
-            keys |= deletion_keys(form)
-    return keys
+    return _one_typo_keys({form for form in _query_forms(wanted) if " " not in form},
+                          WORD_KEY_LENGTHS)
 
 
 def _replaced_letter_threshold(threshold: float) -> float:
@@ -469,10 +476,8 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                        [str(threshold)])
         for found, count in ways:
-            rows += (candidates(scope.companies(), "name", "rccm_number", "company", found,
-                                count)
-                     + candidates(scope.pending_filings(), "company_name", "reference",
-                                  "application", found, count))
+            for table in scope.tables():
+                rows += candidates(*table, found, count)
     return _distinct(rows)
 
 
@@ -510,14 +515,10 @@ def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
                 or (deletion is not None and len(normalized) in KEYED_LENGTHS
                     and not deletion.isdisjoint(deletion_keys(normalized))))
 
-    sources = (
-        ("company", scope.companies().values_list("name", "normalized_name", "rccm_number")),
-        ("application", scope.pending_filings()
-         .values_list("company_name", "normalized_name", "reference")),
-    )
     return [(row_name, normalized, source, reference)
-            for source, candidates in sources
-            for row_name, normalized, reference in candidates.filter(sharing)
+            for queryset, name_field, reference_field, source in scope.tables()
+            for row_name, normalized, reference in queryset.filter(sharing).values_list(
+                name_field, "normalized_name", reference_field)
             if found(normalized)]
 
 

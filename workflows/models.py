@@ -137,6 +137,12 @@ class Case(FSMModelMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.definition.code} #{self.pk}"
 
+    def subject_rows(self) -> models.QuerySet:
+        """The rows of the subject's model (the content type from Django's cache: no
+        query), to read the subject with the relations a caller needs."""
+        model = ContentType.objects.get_for_id(self.subject_type_id).model_class()
+        return model._default_manager.all()
+
     @transition(field=state, source=CaseState.RUNNING, target=CaseState.COMPLETED)
     def complete(self) -> None:
         self.ended_at = timezone.now()

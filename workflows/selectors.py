@@ -37,10 +37,9 @@ def subject_for_page(case: Case):
     """The case's subject as its task page shows it: read with the relations its back-office
     template reads (the subject's optional backoffice_related and backoffice_prefetch), and
     kept as the case's subject, so that every later use reads the same object."""
-    model = ContentType.objects.get_for_id(case.subject_type_id).model_class()  # cached
-    subject = (model._default_manager
-               .select_related(*getattr(model, "backoffice_related", ()))
-               .prefetch_related(*getattr(model, "backoffice_prefetch", ()))
+    subjects = case.subject_rows()
+    subject = (subjects.select_related(*getattr(subjects.model, "backoffice_related", ()))
+               .prefetch_related(*getattr(subjects.model, "backoffice_prefetch", ()))
                .filter(pk=case.subject_id).first())
     if subject is not None:
         case.subject = subject

@@ -3,7 +3,6 @@ desks' queues show and search, kept on the case so a queue never reads the subje
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from . import procedures
@@ -30,9 +29,9 @@ def summary_fields(subject) -> dict[str, str]:
 def refresh_summary(case: Case) -> Case:
     """Copy the subject's summary onto its case again, read from the database as it is
     now in this transaction (e.g. after the subject's app recorded an RCCM number)."""
-    model = ContentType.objects.get_for_id(case.subject_type_id).model_class()  # cached
-    subject = model._default_manager.select_related(
-        *getattr(model, "workflow_summary_related", ())).get(pk=case.subject_id)
+    subjects = case.subject_rows()
+    subject = subjects.select_related(
+        *getattr(subjects.model, "workflow_summary_related", ())).get(pk=case.subject_id)
     fields = summary_fields(subject)
     if any(getattr(case, name) != value for name, value in fields.items()):
         Case.objects.filter(pk=case.pk).update(**fields)

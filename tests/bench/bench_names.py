@@ -279,31 +279,28 @@ def previous_rows(wanted: str, *, limit: int, threshold: float, scope) -> list[t
 
     from registry import similarity
 
-    def close(queryset, name_field, reference_field, source, count, condition=None):
-        queryset = queryset.alias(
-            name_length=Length("normalized_name"),
-            name_keys=Func(F("normalized_name"), function="registry_name_deletion_keys",
-                           output_field=ArrayField(TextField())))
-        queryset = (queryset.filter(condition) if condition is not None
-                    else queryset.filter(TrigramSimilar(F("normalized_name"), Value(wanted))))
-        rows = (queryset.annotate(score=TrigramSimilarity("normalized_name", wanted))
+    def close(queryset, name_field, reference_field, source, found, count):
+        rows = (queryset.alias(
+                    name_length=Length("normalized_name"),
+                    name_keys=Func(F("normalized_name"), function="registry_name_deletion_keys",
+                                   output_field=ArrayField(TextField())))
+                .filter(found)
+                .annotate(score=TrigramSimilarity("normalized_name", wanted))
                 .order_by("-score", "normalized_name")
                 .values_list(name_field, "normalized_name", reference_field))
         return [(row_name, normalized, source, reference)
                 for row_name, normalized, reference in rows[:count]]
 
-    keys = similarity._keyed_query(wanted)
+    ways = [(Q(TrigramSimilar(F("normalized_name"), Value(wanted))), max(limit * 10, 50))]
+    if (keys := similarity._keyed_query(wanted)) is not None:
+        ways.append((Q(name_length__range=(3, 12), name_keys__overlap=sorted(keys)), 20))
+    rows = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                        [str(max(0.3, threshold - 0.2))])
-        rows = (close(scope.companies(), "name", "rccm_number", "company", max(limit * 10, 50))
-                + close(scope.pending_filings(), "company_name", "reference", "application",
-                        max(limit * 10, 50)))
-    if keys is not None:
-        keyed = Q(name_length__range=(3, 12), name_keys__overlap=sorted(keys))
-        rows += (close(scope.companies(), "name", "rccm_number", "company", 20, keyed)
-                 + close(scope.pending_filings(), "company_name", "reference", "application",
-                         20, keyed))
+        for found, count in ways:
+            for table in scope.tables():
+                rows += close(*table, found, count)
     return similarity._distinct(rows)
 
 
