@@ -320,6 +320,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.export_open_data",
         "schedule": 24 * 3600.0,
     },
+    "refresh-name-vocabulary": {
+        "task": "registry.tasks.refresh_name_vocabulary",
+        "schedule": 24 * 3600.0,
+    },
     "purge-api-calls": {
         "task": "partners.tasks.purge_api_calls",
         "schedule": 24 * 3600.0,

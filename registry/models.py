@@ -406,6 +406,19 @@ class CompanyChange(models.Model):
         return f"{self.company} {self.field} {self.effective_at:%Y-%m-%d}"
 
 
+class NameWord(models.Model):
+    """A word of the register's names and how many registered companies' names hold it:
+    the vocabulary the name check weighs words by (registry.similarity). Written whole by
+    registry.similarity.refresh_vocabulary, daily and after a bulk load; a day behind the
+    register at most, which only makes the check flag a little more."""
+
+    word = models.CharField(max_length=200, primary_key=True)  # a normalised name's word
+    companies = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.word}: {self.companies}"
+
+
 class RccmSequence(models.Model):
     """The last RCCM number given per court, year and letter (see identifiers.py)."""
 

@@ -19,12 +19,17 @@ form of the names, the one the check decides on):
 Elsewhere (SQLite in the demo) the same measures are computed in Python over the names
 that share a fragment with the one checked.
 
+Closeness by trigrams gives way to the words themselves where they tell more: the
+vocabulary (NameWord: how many registered names hold each word, counted daily) says which
+words are generic and which a name uses already (see _similar).
+
 The same check serves the form (the result shows while the applicant types) and the
 engine's automatic step (registry.checks.name_check), which checks again on submission.
 """
 
 from __future__ import annotations
 
+import collections
 import functools
 from dataclasses import dataclass
 from datetime import datetime
@@ -38,7 +43,7 @@ from django.db.models import F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Application, ApplicationState, Company
+from .models import Application, ApplicationState, Company, NameWord
 from .names import LEGAL_FORM_WORDS, normalize
 
 DEFAULT_SIMILARITY_THRESHOLD = 0.75
@@ -259,6 +264,85 @@ def same_words_but_a_typo(left: str, right: str, *, replaced: bool = True) -> bo
                for a, b in zip(left_words, right_words, strict=True))
 
 
+# Two names close by their trigrams, each with distinctive words the other lacks, are close
+# only if those words are too (their trigram similarity at least this), or if a word they
+# share is rare on the register (fewer names than GENERIC_WORD_NAMES hold it): "Ofakpègi
+# Fils Distribution" and "Okpègi Fils Distribution" share their generic words, not their
+# names; "Éléphant Bleu Kpalimé" and "Éléphant Rouge Kpalimé" share "Éléphant".
+OWN_WORDS_MIN_SIMILARITY = 0.5
+# A word that this many registered names hold tells no business from another.
+GENERIC_WORD_NAMES = 200
+
+
+def paired_words(wanted: str, existing: str) -> tuple[list[str], list[str], list[str]]:
+    """The distinctive words of two names paired: those they share (the same, or one typo
+    apart in words of TYPO_WORD_LENGTH letters or more; as the wanted name writes them),
+    then those only the wanted name has, then those only the existing one has."""
+    left_own, right_own, shared = distinctive(wanted).split(), [], []
+    for word in distinctive(existing).split():
+        same = next((own for own in left_own if own == word), None) or next(
+            (own for own in left_own if max(len(own), len(word)) >= TYPO_WORD_LENGTH
+             and _one_edit_apart(own, word)), None)
+        if same is None:
+            right_own.append(word)
+        else:
+            left_own.remove(same)
+            shared.append(same)
+    return shared, left_own, right_own
+
+
+def own_words_close(wanted: str, existing: str) -> bool:
+    """Whether the distinctive words each name has and the other lacks are close by their
+    trigrams (OWN_WORDS_MIN_SIMILARITY); true when one name has none of its own: its words
+    are all in the other, in any order."""
+    _, left_own, right_own = paired_words(wanted, existing)
+    if not left_own or not right_own:
+        return True
+    return (trigram_similarity(" ".join(left_own), " ".join(right_own))
+            >= OWN_WORDS_MIN_SIMILARITY)
+
+
+def replaced_words(wanted: str, existing: str) -> set[str]:
+    """The distinctive words of the wanted name that differ from the existing name's, word
+    for word (names of as many distinctive words: those same_words_but_a_typo compares)."""
+    left_words, right_words = distinctive(wanted).split(), distinctive(existing).split()
+    if len(left_words) != len(right_words):
+        return set()
+    return {a for a, b in zip(left_words, right_words, strict=True) if a != b}
+
+
+def register_word_counts(words: set[str]) -> dict[str, int]:
+    """How many registered companies' names hold each of `words` as a whole word, as the
+    vocabulary (NameWord) last counted them; 0 for a word it does not hold."""
+    counts = dict.fromkeys(words, 0)
+    counts.update(NameWord.objects.filter(word__in=words).values_list("word", "companies"))
+    return counts
+
+
+def refresh_vocabulary() -> int:
+    """Count again how many registered names hold each word (NameWord), in one
+    transaction: the check reads the old counts until the new ones are all there. The
+    number of words."""
+    with transaction.atomic():
+        NameWord.objects.all().delete()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # A word twice in a name counts once.
+                cursor.execute(
+                    "INSERT INTO registry_nameword (word, companies) "
+                    "SELECT word, count(*) FROM registry_company, LATERAL (SELECT DISTINCT "
+                    "unnest(string_to_array(normalized_name, ' ')) AS word) AS words "
+                    "WHERE word <> '' GROUP BY word")
+        else:
+            counts = collections.Counter(
+                word for name in Company.objects.values_list("normalized_name", flat=True)
+                .iterator() for word in set(name.split()))
+            NameWord.objects.bulk_create(
+                (NameWord(word=word, companies=count) for word, count in counts.items()),
+                batch_size=1000)
+        return NameWord.objects.count()
+
+
 def extends(wanted: str, existing: str) -> bool:
     """The wanted name is an existing one (of two distinctive words or more) with words
     added around it: "Banque Éléphant Bleu" extends "Éléphant Bleu"."""
@@ -403,19 +487,62 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
     # A candidate is close if its distinctive words are, so that "Groupe Services Kara"
     # and "Groupe Services Lomé" are not confused by their shared common words (the score
     # shown is that of the distinctive words); or if it is the wanted name but for a typo;
-    # or if the wanted name extends it.
+    # or if the wanted name extends it. Close by trigrams is not enough when each name has
+    # words of its own that are not alike (own_words_close) and the words they share are
+    # generic (GENERIC_WORD_NAMES): the trigrams they share are then those of "Fils
+    # Distribution".
     #
     # A letter replaced is a typo only in names whose distinctive words stay close by
     # their trigrams (the replaced-letter threshold); a letter left out or added or two
     # neighbours swapped always is ("MEBEJDI", "IAM" for "MEBEDJI", "IMAM"): among a
     # million names, most short ones have a neighbour one letter replaced ("COADIET",
     # "COADIOT"), a name of its own as often as a typo.
+    #
+    # A name made of generic words only ("Motos Ogou": an activity and a place), inside a
+    # wanted name that adds a rare word of its own ("Donu Motos Ogou"), is not close for
+    # that: generic words protect a name narrowly, the rare word makes the new one's. A
+    # generic word added ("Nouvelle Motos Ogou") still rides on it.
+    #
+    # Nor is a letter replaced a typo when the wanted word is itself a word of the register
+    # ("Wodzi Taxi" beside "Bodzi Taxi", when other names hold "Wodzi"): a typo makes a
+    # word nobody uses, a name of its own uses one somebody does. The vocabulary is read
+    # once a check, and only if a candidate needs it.
+    counts: dict[str, int] = {}
+
+    def names_holding(word: str) -> int:
+        if word not in counts:  # the wanted name's and the candidates' words, all at once
+            counts.update(register_word_counts(
+                {word, *distinctive(wanted).split(),
+                 *(part for row in rows for part in distinctive(row[1]).split())}))
+        return counts[word]
+
+    def generic(word: str) -> bool:
+        return names_holding(word) >= GENERIC_WORD_NAMES
+
+    def generic_name_in_a_name_of_its_own(normalized: str) -> bool:
+        shared, wanted_own, existing_own = paired_words(wanted, normalized)
+        return (not existing_own and bool(wanted_own) and all(map(generic, shared))
+                and not all(map(generic, wanted_own)))
+
+    def close_by_trigrams(normalized: str, score: float) -> bool:
+        return score >= threshold and (
+            own_words_close(wanted, normalized)
+            or any(names_holding(word) < GENERIC_WORD_NAMES
+                   for word in paired_words(wanted, normalized)[0]))
+
+    def a_typo(normalized: str, score: float) -> bool:
+        if same_words_but_a_typo(wanted, normalized, replaced=False):
+            return True
+        return (score >= replaced_letter and same_words_but_a_typo(wanted, normalized)
+                and not any(names_holding(word)
+                            for word in sorted(replaced_words(wanted, normalized))))
+
     matches = []
     for row_name, normalized, source, reference in rows:
         score = distinctive_similarity(wanted, normalized)
-        if (score >= threshold or extends(wanted, normalized)
-                or same_words_but_a_typo(wanted, normalized,
-                                         replaced=score >= replaced_letter)):
+        if (((close_by_trigrams(normalized, score) or extends(wanted, normalized))
+                and not generic_name_in_a_name_of_its_own(normalized))
+                or a_typo(normalized, score)):
             matches.append(NameMatch(name=row_name, normalized=normalized, score=score,
                                      source=source, reference=reference))
     # Best first; among equals the same name first, then the register before filings.

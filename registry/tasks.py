@@ -41,3 +41,12 @@ def export_open_data() -> str:
     from .public import opendata
 
     return opendata.write_export().export_id
+
+
+@shared_task(acks_late=True)
+def refresh_name_vocabulary() -> int:
+    """Daily (beat): count again the words of the register's names for the name check.
+    Rewritten whole each time: safe to repeat."""
+    from .similarity import refresh_vocabulary
+
+    return refresh_vocabulary()

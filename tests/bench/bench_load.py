@@ -98,7 +98,8 @@ def _slug(name: str) -> str:
 
 
 def ensure_loaded(filings: int, seed: int) -> None:
-    """Migrate; generate the million filings unless the database already holds them."""
+    """Migrate; generate the million filings unless the database already holds them; then
+    vacuum it (national.finish)."""
     from django.core.management import call_command
 
     from registry.models import Application
@@ -107,6 +108,9 @@ def ensure_loaded(filings: int, seed: int) -> None:
     present = Application.objects.count()
     if present >= filings:
         print(f"# data: {present} filings already loaded (kept from an earlier run)")
+        from .national import finish
+
+        finish()  # earlier runs' decisions left dead rows: as autovacuum would, in service
         return
     if present:
         raise SystemExit(f"{DATABASE_URL} holds {present} filings, fewer than {filings}: "

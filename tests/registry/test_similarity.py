@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry import checks
+from registry import checks, similarity
 from registry import services as registry_services
 from registry.models import Company
 from registry.names import normalize
@@ -18,6 +18,8 @@ from registry.similarity import (
     NameStatus,
     check_name,
     deletion_keys,
+    refresh_vocabulary,
+    register_word_counts,
     similar_names,
     stored_distinctive,
     trigram_similarity,
@@ -25,6 +27,7 @@ from registry.similarity import (
     typo_keys,
     word_keys,
 )
+from registry.tasks import refresh_name_vocabulary
 from tests.fees import submit_and_pay
 from workflows.models import TaskState
 from workflows.services import CheckFailed
@@ -180,6 +183,131 @@ def test_a_different_short_name_is_not_flagged(register, typed):
 
     assert result.status == NameStatus.AVAILABLE
     assert result.matches == []
+
+
+def test_names_sharing_only_generic_words_are_not_flagged_by_their_trigrams(
+        register, monkeypatch):
+    # Close by trigrams (their generic words), but each has a name of its own.
+    register("Okpègi Fils Distribution", "TG-LOM-2025-B-00611")
+    register("Kodjo Fils Distribution", "TG-LOM-2025-B-00612")
+    assert trigram_similarity("ofakpegi fils distribution", "okpegi fils distribution") >= 0.75
+    assert check_name("Ofakpègi Fils Distribution").status == NameStatus.SIMILAR  # rare yet
+
+    monkeypatch.setattr(similarity, "GENERIC_WORD_NAMES", 2)  # "fils", "distribution": 2
+    refresh_vocabulary()
+
+    assert check_name("Ofakpègi Fils Distribution").status == NameStatus.AVAILABLE
+
+
+def test_names_sharing_a_rare_word_stay_flagged_by_their_trigrams(register, monkeypatch):
+    register("Éléphant Bleu Kpalimé Transit Logistique", "TG-LOM-2025-B-00613")
+    register("Kodjo Kpalimé Transit Logistique", "TG-LOM-2025-B-00614")
+    monkeypatch.setattr(similarity, "GENERIC_WORD_NAMES", 2)  # all but "Éléphant" generic
+    refresh_vocabulary()
+    assert trigram_similarity("elephant rouge kpalime transit logistique",
+                              "elephant bleu kpalime transit logistique") >= 0.75
+
+    result = check_name("Éléphant Rouge Kpalimé Transit Logistique")
+
+    assert result.status == NameStatus.SIMILAR
+    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00613"]
+
+
+@pytest.mark.parametrize(("typed", "registered"), [
+    ("Gbeto Informatique Wawa", "Informatique Gbeto"),  # all its words, and one more
+    ("Agro Business Kara", "Agrobusiness Kara"),  # own words alike: a word split
+])
+def test_names_close_by_trigrams_and_by_their_own_words_are_flagged(register, typed,
+                                                                    registered):
+    register(registered, "TG-LOM-2025-B-00612")
+    assert trigram_similarity(normalize(typed), normalize(registered)) >= 0.75
+
+    result = check_name(typed)
+
+    assert result.status == NameStatus.SIMILAR
+    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00612"]
+
+
+@pytest.mark.parametrize(("typed", "flagged"), [
+    ("Donu Motos Ogou", False),  # a rare word of its own around a generic name
+    ("Nouvelle Motos Ogou", True),  # a generic word added: it rides on the name
+    ("Ogou Motos Donu", False),  # in any order
+])
+def test_a_generic_name_inside_a_name_of_its_own_is_not_flagged(register, monkeypatch,
+                                                                 typed, flagged):
+    register("Motos Ogou", "TG-LOM-2025-B-00621")
+    register("Nouvelle Ogou Motos Kara", "TG-LOM-2025-B-00622")  # 2 names hold each word
+    register("Nouvelle Kara", "TG-LOM-2025-B-00623")
+    monkeypatch.setattr(similarity, "GENERIC_WORD_NAMES", 2)
+    refresh_vocabulary()
+
+    result = check_name(typed)
+
+    assert (result.status == NameStatus.SIMILAR) is flagged
+    assert ("TG-LOM-2025-B-00621" in [match.reference for match in result.matches]) is flagged
+
+
+def test_a_name_with_a_rare_word_inside_another_stays_flagged(register, monkeypatch):
+    register("Motos Bodzi", "TG-LOM-2025-B-00621")
+    register("Motos Kara", "TG-LOM-2025-B-00622")
+    monkeypatch.setattr(similarity, "GENERIC_WORD_NAMES", 2)  # "Motos" only
+    refresh_vocabulary()
+
+    result = check_name("Donu Motos Bodzi")
+
+    assert result.status == NameStatus.SIMILAR
+    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00621"]
+
+
+def test_a_letter_replaced_is_a_typo_while_the_word_is_nobody_s(register):
+    # One letter replaced in a short word: a typo, unless the register already uses the
+    # word typed: then it is a name of its own ("Wodzi" is somebody's).
+    register("Bodzi Taxi", "TG-LOM-2025-B-00601")
+    assert check_name("Wodzi Taxi").status == NameStatus.SIMILAR
+
+    register("Wodzi Couture", "TG-LOM-2025-B-00602")
+    assert check_name("Wodzi Taxi").status == NameStatus.SIMILAR  # not counted yet
+    refresh_vocabulary()
+
+    result = check_name("Wodzi Taxi")
+    assert result.status == NameStatus.AVAILABLE
+    assert result.matches == []
+
+
+def test_a_letter_left_out_stays_a_typo_though_the_word_is_somebody_s(register):
+    register("Bodzi Taxi", "TG-LOM-2025-B-00601")
+    register("Bodi Couture", "TG-LOM-2025-B-00602")
+    refresh_vocabulary()
+
+    result = check_name("Bodi Taxi")
+
+    assert result.status == NameStatus.SIMILAR
+    assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00601"]
+
+
+def test_the_vocabulary_counts_the_names_holding_each_word(register, file_and_submit):
+    register("Wodzi Couture Lomé", "TG-LOM-2025-B-00602")
+    register("Lomé Couture Couture", "TG-LOM-2025-B-00603")  # twice in a name: once
+    register("Kara Couture", "TG-LOM-2025-B-00604")
+    file_and_submit("Wodzi Kara")  # a filing's name is not the register's yet
+    words = {"wodzi", "couture", "lome", "kara", "wod", "outur", "bodzi"}
+    assert register_word_counts(words) == dict.fromkeys(words, 0)  # never counted yet
+
+    assert refresh_vocabulary() == 4
+
+    assert register_word_counts(words) == {
+        "wodzi": 1, "couture": 3, "lome": 2, "kara": 1, "wod": 0, "outur": 0, "bodzi": 0}
+
+
+def test_the_vocabulary_is_counted_again_whole(register):
+    register("Wodzi Couture", "TG-LOM-2025-B-00602")
+    refresh_vocabulary()
+    Company.objects.filter(rccm_number="TG-LOM-2025-B-00602").update(
+        normalized_name="bodzi couture")
+
+    refresh_name_vocabulary()  # the daily task, as the worker runs it
+
+    assert register_word_counts({"wodzi", "bodzi"}) == {"wodzi": 0, "bodzi": 1}
 
 
 # The trigram index is asked for names as close as the threshold (0.75) only; what is

@@ -25,6 +25,7 @@ from payments.providers.base import Outcome, ProviderStatus
 from registry import filing, services
 from registry.models import Application
 from registry.services import drafting
+from registry.similarity import refresh_vocabulary
 from workflows import selectors as workflow_selectors
 from workflows import services as engine
 from workflows.models import Desk, DeskMembership, TaskState
@@ -84,6 +85,7 @@ class Command(BaseCommand):
         if not Application.objects.filter(owner=entrepreneur).exists():
             for name, activity, purpose, capital, stage in FILINGS:
                 self._filing(entrepreneur, staff, name, activity, purpose, capital, stage)
+        refresh_vocabulary()  # the name check's word counts, as the daily task keeps them
         self._print_logins()
 
     def _user(self, email: str, first: str, last: str, superuser: bool = False):
