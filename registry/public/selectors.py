@@ -52,6 +52,12 @@ SEARCH_PAGE_SIZE = 25
 # intersects the words' candidates before any name is compared (a name's common words,
 # "Négoce", "Lomé", no longer make thousands of candidates to rank).
 NAME_SEARCH_THRESHOLD = 0.4
+# A one-word search must share this many of its trigrams with a word of the name, at
+# least: a short word ("Fope": 5 trigrams) would otherwise be found in every name with a
+# word starting the same way ("  f", " fo": 0.4), tens of thousands to rank at a million
+# companies, none of them a typo of it. One letter replaced at the end of a short word
+# still shares three ("fopa"); longer words are unchanged (0.4 of 8 trigrams is 3.2).
+SHORT_WORD_SHARED_TRIGRAMS = 3
 # Words of a search beyond these are not required (they still rank the names found).
 NAME_SEARCH_MAX_WORDS = 6
 # The words of a name, each keyed with the name's count of distinct trigrams
@@ -295,6 +301,15 @@ def _required_words(wanted: str) -> list[str]:
     return list(dict.fromkeys(wanted.split()))[:NAME_SEARCH_MAX_WORDS]
 
 
+def _word_threshold(wanted: str) -> float:
+    """The word similarity a name must reach for each word searched: NAME_SEARCH_THRESHOLD,
+    and for a one-word search at least SHORT_WORD_SHARED_TRIGRAMS of its trigrams."""
+    if " " in wanted:
+        return NAME_SEARCH_THRESHOLD
+    return max(NAME_SEARCH_THRESHOLD,
+               min(1.0, SHORT_WORD_SHARED_TRIGRAMS / len(trigrams(wanted))))
+
+
 def _relevance(word_score: float, whole_score: float) -> int:
     """How close a name is, as one integer: the words searched found in the name first
     (word similarity), then the whole name alike (similarity), so that the name itself
@@ -327,7 +342,7 @@ def _name_rows_postgresql(companies: QuerySet[Company], wanted: str, *,
         # `%>` compares with this setting, for this transaction only.
         cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold', true), "
                        "set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                       [str(NAME_SEARCH_THRESHOLD)])
+                       [str(_word_threshold(wanted))])
         previous = cursor.fetchone()[0]
         # `%>` is the operator the GIN trigram index (migration 0002) serves, one per word.
         for word in _required_words(wanted):
@@ -440,8 +455,9 @@ def _name_rows_python(companies: QuerySet[Company], wanted: str, *, after: Curso
     for fragment in fragments:
         sharing |= Q(normalized_name__contains=fragment)
     scored = []
+    threshold = _word_threshold(wanted)
     for company in companies.only(*ROW_FIELDS, "normalized_name").filter(sharing):
-        if any(word_similarity(word, company.normalized_name) < NAME_SEARCH_THRESHOLD
+        if any(word_similarity(word, company.normalized_name) < threshold
                for word in _required_words(wanted)):
             continue
         word_score = word_similarity(wanted, company.normalized_name)

@@ -91,6 +91,21 @@ def test_unrelated_names_are_left_out(client, register):
     assert names(search(client, q="Zzyzx Quartz")) == []
 
 
+def test_a_short_word_finds_its_typos_not_every_name_starting_alike(client, db):
+    make_company("Fope Services")
+    make_company("Folly Transport")  # "  f", " fo": 2 of the 5 trigrams of "fope"
+
+    assert names(search(client, q="Fope")) == ["Fope Services"]
+    assert names(search(client, q="Fopa")) == ["Fope Services"]  # a typo: 3 of 5
+
+
+def test_the_word_threshold_asks_three_trigrams_of_a_short_word():
+    assert selectors._word_threshold("fope") == pytest.approx(0.6)  # 3 of 5
+    assert selectors._word_threshold("kpa") == pytest.approx(0.75)  # 3 of 4
+    assert selectors._word_threshold("commerce") == selectors.NAME_SEARCH_THRESHOLD
+    assert selectors._word_threshold("kara negoce") == selectors.NAME_SEARCH_THRESHOLD
+
+
 def test_only_legal_form_words_find_nothing_rather_than_everything(client, register):
     response = search(client, q="SARL")
 
