@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -320,9 +321,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registry.tasks.export_open_data",
         "schedule": 24 * 3600.0,
     },
+    # At 02:30 UTC, at night in Lomé (an interval would restart with every beat restart: a
+    # deploy a day and it would never run).
     "refresh-name-vocabulary": {
         "task": "registry.tasks.refresh_name_vocabulary",
-        "schedule": 24 * 3600.0,
+        "schedule": crontab(hour=2, minute=30),
     },
     "purge-api-calls": {
         "task": "partners.tasks.purge_api_calls",

@@ -408,9 +408,11 @@ class CompanyChange(models.Model):
 
 class NameWord(models.Model):
     """A word of the register's names and how many registered companies' names hold it:
-    the vocabulary the name check weighs words by (registry.similarity). Written whole by
-    registry.similarity.refresh_vocabulary, daily and after a bulk load; a day behind the
-    register at most, which only makes the check flag a little more."""
+    the vocabulary the name check weighs words by (registry.similarity). Counted by
+    migration 0016, then written whole by registry.similarity.refresh_vocabulary every
+    night (beat) and after a bulk load. Between two counts it lags the register: a word
+    registered since does not yet count as somebody's (a letter replaced in it is taken
+    for a typo), and a word that became common still counts as rare."""
 
     word = models.CharField(max_length=200, primary_key=True)  # a normalised name's word
     companies = models.PositiveIntegerField()

@@ -20,7 +20,7 @@ Elsewhere (SQLite in the demo) the same measures are computed in Python over the
 that share a fragment with the one checked.
 
 Closeness by trigrams gives way to the words themselves where they tell more: the
-vocabulary (NameWord: how many registered names hold each word, counted daily) says which
+vocabulary (NameWord: how many registered names hold each word, counted nightly) says which
 words are generic and which a name uses already (see _similar).
 
 The same check serves the form (the result shows while the applicant types) and the
@@ -274,41 +274,51 @@ OWN_WORDS_MIN_SIMILARITY = 0.5
 GENERIC_WORD_NAMES = 200
 
 
-def paired_words(wanted: str, existing: str) -> tuple[list[str], list[str], list[str]]:
-    """The distinctive words of two names paired: those they share (the same, or one typo
-    apart in words of TYPO_WORD_LENGTH letters or more; as the wanted name writes them),
-    then those only the wanted name has, then those only the existing one has."""
-    left_own, right_own, shared = distinctive(wanted).split(), [], []
+def paired_words(wanted: str, existing: str) -> tuple[list[tuple[str, str]], list[str],
+                                                       list[str]]:
+    """The distinctive words of two names paired: those they share, as (the wanted name's
+    spelling, the existing name's), the same first, then one typo apart in words of
+    TYPO_WORD_LENGTH letters or more; then those only the wanted name has, then those only
+    the existing one has."""
+    wanted_own, existing_own = distinctive(wanted).split(), []
+    shared = []
     for word in distinctive(existing).split():
-        same = next((own for own in left_own if own == word), None) or next(
-            (own for own in left_own if max(len(own), len(word)) >= TYPO_WORD_LENGTH
-             and _one_edit_apart(own, word)), None)
-        if same is None:
-            right_own.append(word)
+        if word in wanted_own:
+            wanted_own.remove(word)
+            shared.append((word, word))
         else:
-            left_own.remove(same)
-            shared.append(same)
-    return shared, left_own, right_own
+            existing_own.append(word)
+    for word in list(existing_own):
+        typo = next((own for own in wanted_own if max(len(own), len(word)) >= TYPO_WORD_LENGTH
+                     and _one_edit_apart(own, word)), None)
+        if typo is not None:
+            wanted_own.remove(typo)
+            existing_own.remove(word)
+            shared.append((typo, word))
+    return shared, wanted_own, existing_own
 
 
-def own_words_close(wanted: str, existing: str) -> bool:
+def own_words_close(wanted: str, existing: str, *, threshold: float) -> bool:
     """Whether the distinctive words each name has and the other lacks are close by their
-    trigrams (OWN_WORDS_MIN_SIMILARITY); true when one name has none of its own: its words
-    are all in the other, in any order."""
-    _, left_own, right_own = paired_words(wanted, existing)
-    if not left_own or not right_own:
+    trigrams (OWN_WORDS_MIN_SIMILARITY, or the threshold if lower: two names sharing no
+    word are their own words); true when one name has none of its own: its words are all
+    in the other, in any order."""
+    _, wanted_own, existing_own = paired_words(wanted, existing)
+    if not wanted_own or not existing_own:
         return True
-    return (trigram_similarity(" ".join(left_own), " ".join(right_own))
-            >= OWN_WORDS_MIN_SIMILARITY)
+    return (trigram_similarity(" ".join(wanted_own), " ".join(existing_own))
+            >= min(OWN_WORDS_MIN_SIMILARITY, threshold))
 
 
 def replaced_words(wanted: str, existing: str) -> set[str]:
-    """The distinctive words of the wanted name that differ from the existing name's, word
-    for word (names of as many distinctive words: those same_words_but_a_typo compares)."""
+    """The distinctive words of the wanted name with one letter replaced from the existing
+    name's, word for word (names of as many distinctive words: those
+    same_words_but_a_typo compares)."""
     left_words, right_words = distinctive(wanted).split(), distinctive(existing).split()
     if len(left_words) != len(right_words):
         return set()
-    return {a for a, b in zip(left_words, right_words, strict=True) if a != b}
+    return {a for a, b in zip(left_words, right_words, strict=True)
+            if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1}
 
 
 def register_word_counts(words: set[str]) -> dict[str, int]:
@@ -324,6 +334,11 @@ def refresh_vocabulary() -> int:
     transaction: the check reads the old counts until the new ones are all there. The
     number of words."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # One refresh at a time (a second would insert what the first did); the
+                # check's reads are not blocked.
+                cursor.execute("LOCK TABLE registry_nameword IN SHARE ROW EXCLUSIVE MODE")
         NameWord.objects.all().delete()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -510,25 +525,25 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
     counts: dict[str, int] = {}
 
     def names_holding(word: str) -> int:
-        if word not in counts:  # the wanted name's and the candidates' words, all at once
-            counts.update(register_word_counts(
-                {word, *distinctive(wanted).split(),
-                 *(part for row in rows for part in distinctive(row[1]).split())}))
+        if word not in counts:  # with the wanted name's words, at the first need
+            counts.update(register_word_counts({word, *distinctive(wanted).split()}
+                                               - counts.keys()))
         return counts[word]
 
-    def generic(word: str) -> bool:
-        return names_holding(word) >= GENERIC_WORD_NAMES
+    def generic(pair: tuple[str, str]) -> bool:
+        """A shared word is generic if the register's spelling or the wanted one is (a
+        typo in "Distribution" is no rarer than the word)."""
+        return max(map(names_holding, pair)) >= GENERIC_WORD_NAMES
+
+    def close_by_trigrams(normalized: str, score: float) -> bool:
+        return score >= threshold and (
+            own_words_close(wanted, normalized, threshold=threshold)
+            or not all(map(generic, paired_words(wanted, normalized)[0])))
 
     def generic_name_in_a_name_of_its_own(normalized: str) -> bool:
         shared, wanted_own, existing_own = paired_words(wanted, normalized)
         return (not existing_own and bool(wanted_own) and all(map(generic, shared))
-                and not all(map(generic, wanted_own)))
-
-    def close_by_trigrams(normalized: str, score: float) -> bool:
-        return score >= threshold and (
-            own_words_close(wanted, normalized)
-            or any(names_holding(word) < GENERIC_WORD_NAMES
-                   for word in paired_words(wanted, normalized)[0]))
+                and not all(names_holding(word) >= GENERIC_WORD_NAMES for word in wanted_own))
 
     def a_typo(normalized: str, score: float) -> bool:
         if same_words_but_a_typo(wanted, normalized, replaced=False):

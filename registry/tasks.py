@@ -43,10 +43,17 @@ def export_open_data() -> str:
     return opendata.write_export().export_id
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=3,
+)
 def refresh_name_vocabulary() -> int:
-    """Daily (beat): count again the words of the register's names for the name check.
-    Rewritten whole each time: safe to repeat."""
+    """Nightly (beat): count again the words of the register's names for the name check.
+    Rewritten whole each time, one refresh at a time: safe to repeat."""
     from .similarity import refresh_vocabulary
 
     return refresh_vocabulary()

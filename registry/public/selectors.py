@@ -56,7 +56,9 @@ NAME_SEARCH_THRESHOLD = 0.4
 # least: a short word ("Fope": 5 trigrams) would otherwise be found in every name with a
 # word starting the same way ("  f", " fo": 0.4), tens of thousands to rank at a million
 # companies, none of them a typo of it. One letter replaced at the end of a short word
-# still shares three ("fopa"); longer words are unchanged (0.4 of 8 trigrams is 3.2).
+# still shares three ("fopa"); inside a word of four letters or fewer it shares two and
+# is not found ("fape"). For words of five letters or more nothing changes (0.4 of their
+# 6 trigrams or more already asks three).
 SHORT_WORD_SHARED_TRIGRAMS = 3
 # Words of a search beyond these are not required (they still rank the names found).
 NAME_SEARCH_MAX_WORDS = 6

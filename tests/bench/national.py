@@ -813,7 +813,7 @@ def finish(log=print) -> None:
 
     from registry.similarity import refresh_vocabulary
 
-    refresh_vocabulary()  # as the daily task does: the name check's word counts
+    refresh_vocabulary()  # as the nightly task does: the name check's word counts
     started = time.perf_counter()
     with connection.cursor() as cursor:
         if connection.in_atomic_block:

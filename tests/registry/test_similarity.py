@@ -18,6 +18,7 @@ from registry.similarity import (
     NameStatus,
     check_name,
     deletion_keys,
+    paired_words,
     refresh_vocabulary,
     register_word_counts,
     similar_names,
@@ -217,9 +218,12 @@ def test_names_sharing_a_rare_word_stay_flagged_by_their_trigrams(register, monk
     ("Gbeto Informatique Wawa", "Informatique Gbeto"),  # all its words, and one more
     ("Agro Business Kara", "Agrobusiness Kara"),  # own words alike: a word split
 ])
-def test_names_close_by_trigrams_and_by_their_own_words_are_flagged(register, typed,
-                                                                    registered):
+def test_names_close_by_trigrams_and_by_their_own_words_are_flagged(register, monkeypatch,
+                                                                    typed, registered):
     register(registered, "TG-LOM-2025-B-00612")
+    register("Wawa Kara Gbeto Informatique Agro", "TG-LOM-2025-B-00613")
+    monkeypatch.setattr(similarity, "GENERIC_WORD_NAMES", 1)  # every word is generic
+    refresh_vocabulary()
     assert trigram_similarity(normalize(typed), normalize(registered)) >= 0.75
 
     result = check_name(typed)
@@ -231,7 +235,7 @@ def test_names_close_by_trigrams_and_by_their_own_words_are_flagged(register, ty
 @pytest.mark.parametrize(("typed", "flagged"), [
     ("Donu Motos Ogou", False),  # a rare word of its own around a generic name
     ("Nouvelle Motos Ogou", True),  # a generic word added: it rides on the name
-    ("Ogou Motos Donu", False),  # in any order
+    ("Ogou Motos Bo", False),  # in any order (0.79)
 ])
 def test_a_generic_name_inside_a_name_of_its_own_is_not_flagged(register, monkeypatch,
                                                                  typed, flagged):
@@ -257,6 +261,35 @@ def test_a_name_with_a_rare_word_inside_another_stays_flagged(register, monkeypa
 
     assert result.status == NameStatus.SIMILAR
     assert [match.reference for match in result.matches] == ["TG-LOM-2025-B-00621"]
+
+
+def test_words_pair_the_same_before_one_typo_apart():
+    # "kodji" is the registered name's own word, not "dodji" mistyped.
+    assert paired_words("dodji kodji transport", "kodjo kodji transport") == (
+        [("kodji", "kodji"), ("transport", "transport")], ["dodji"], ["kodjo"])
+    assert paired_words("kodjo distribtuion", "distribution kodjo") == (
+        [("kodjo", "kodjo"), ("distribtuion", "distribution")], [], [])
+
+
+def test_a_typo_in_a_generic_word_is_as_generic_as_the_word(register, monkeypatch):
+    register("Okpègi Transports Distribution Logistique", "TG-LOM-2025-B-00615")
+    register("Kara Transports Distribution Logistique", "TG-LOM-2025-B-00616")
+    monkeypatch.setattr(similarity, "GENERIC_WORD_NAMES", 2)
+    refresh_vocabulary()
+    typed = "Ofakpègi Transports Distributon Logistique"
+    assert trigram_similarity(normalize(typed),
+                              "okpegi transports distribution logistique") >= 0.75
+
+    assert check_name(typed).status == NameStatus.AVAILABLE
+
+
+def test_without_a_vocabulary_names_sharing_no_word_follow_the_threshold(register):
+    # Never counted (a new register): the threshold alone decides, even under 0.5.
+    register("Agrobusiness", "TG-LOM-2025-B-00617")
+    assert 0.3 <= trigram_similarity("agro busi", "agrobusiness") < 0.5
+
+    assert [match.reference for match in similar_names("Agro Busi", threshold=0.3)] == [
+        "TG-LOM-2025-B-00617"]
 
 
 def test_a_letter_replaced_is_a_typo_while_the_word_is_nobody_s(register):

@@ -85,7 +85,7 @@ class Command(BaseCommand):
         if not Application.objects.filter(owner=entrepreneur).exists():
             for name, activity, purpose, capital, stage in FILINGS:
                 self._filing(entrepreneur, staff, name, activity, purpose, capital, stage)
-        refresh_vocabulary()  # the name check's word counts, as the daily task keeps them
+        refresh_vocabulary()  # the name check's word counts, as the nightly task keeps them
         self._print_logins()
 
     def _user(self, email: str, first: str, last: str, superuser: bool = False):
