@@ -348,6 +348,9 @@ def refresh_vocabulary() -> int:
                     "SELECT word, count(*) FROM registry_company, LATERAL (SELECT DISTINCT "
                     "unnest(string_to_array(normalized_name, ' ')) AS word) AS words "
                     "WHERE word <> '' GROUP BY word")
+                # Its statistics now, not at autovacuum's next pass (if it runs at all):
+                # without them the planner may read the whole table for a few words.
+                cursor.execute("ANALYZE registry_nameword")
         else:
             counts = collections.Counter(
                 word for name in Company.objects.values_list("normalized_name", flat=True)

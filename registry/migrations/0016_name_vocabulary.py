@@ -16,6 +16,7 @@ def count_words(apps, schema_editor):
             "SELECT word, count(*) FROM registry_company, LATERAL (SELECT DISTINCT "
             "unnest(string_to_array(normalized_name, ' ')) AS word) AS words "
             "WHERE word <> '' GROUP BY word")
+        schema_editor.execute("ANALYZE registry_nameword")
         return
     Company = apps.get_model("registry", "Company")
     NameWord = apps.get_model("registry", "NameWord")
