@@ -585,14 +585,9 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
         return Func(of, function=function, output_field=ArrayField(TextField()))
 
     def candidates(queryset: QuerySet, name_field: str, reference_field: str, source: str,
-                   found: Q, count: int):
-        """The `count` candidates `found` finds, the closest first."""
-        rows = (queryset.alias(
-                    distinctive_form=stored_form,
-                    name_length=Length("normalized_name"),
-                    deletion_keys=keys("registry_name_deletion_keys", F("normalized_name")),
-                    typo_keys=keys("registry_name_typo_keys"),
-                    word_keys=keys("registry_name_word_keys"))
+                   aliases: dict, found: Q, count: int):
+        """The `count` candidates `found` finds (on `aliases`), the closest first."""
+        rows = (queryset.alias(**aliases)
                 .filter(found)
                 .annotate(score=TrigramSimilarity(stored_form, form))
                 .order_by("-score", "normalized_name")
@@ -604,14 +599,22 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
     # the closest of one way by the count of another). The trigram search returns more
     # candidates than shown: the decision may drop the best-scored ones, and a real
     # conflict must not be left out by the cut.
-    ways = [(Q(TrigramSimilar(stored_form, Value(form))), max(limit * 10, 50)),
-            (Q(distinctive_form__in=sorted(_distinctive_query(wanted))), ONE_TYPO_CANDIDATES)]
+    # Each way names only the expressions its condition uses (building the others for
+    # every query cost the check a few milliseconds of Python, for the same SQL).
+    ways = [({}, Q(TrigramSimilar(stored_form, Value(form))), max(limit * 10, 50)),
+            ({"distinctive_form": stored_form},
+             Q(distinctive_form__in=sorted(_distinctive_query(wanted))), ONE_TYPO_CANDIDATES)]
     if typo := _typo_query(wanted):
-        ways.append((Q(typo_keys__overlap=sorted(typo)), ONE_TYPO_CANDIDATES))
+        ways.append(({"typo_keys": keys("registry_name_typo_keys")},
+                     Q(typo_keys__overlap=sorted(typo)), ONE_TYPO_CANDIDATES))
     if word := _word_query(wanted):
-        ways.append((Q(word_keys__overlap=sorted(word)), ONE_TYPO_CANDIDATES))
+        ways.append(({"word_keys": keys("registry_name_word_keys")},
+                     Q(word_keys__overlap=sorted(word)), ONE_TYPO_CANDIDATES))
     if (deletion := _keyed_query(wanted)) is not None:
-        ways.append((Q(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
+        ways.append(({"name_length": Length("normalized_name"),
+                      "deletion_keys": keys("registry_name_deletion_keys",
+                                            F("normalized_name"))},
+                     Q(name_length__range=(KEYED_LENGTHS.start, KEYED_LENGTHS.stop - 1),
                        deletion_keys__overlap=sorted(deletion)), ONE_TYPO_CANDIDATES))
 
     rows = []
@@ -620,9 +623,10 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
                        [str(threshold)])
-        for found, count in ways:
-            for table in scope.tables():
-                rows += candidates(*table, found, count)
+        tables = scope.tables()
+        for aliases, found, count in ways:
+            for table in tables:
+                rows += candidates(*table, aliases, found, count)
     return _distinct(rows)
 
 
