@@ -613,6 +613,17 @@ def test_the_python_measure_agrees_with_pg_trgm(db, left, right):
     assert trigrams(left) == set(grams)
 
 
+def _way_queries(queries, matching) -> list[str]:
+    """The queries of the check's ways (one statement: the threshold's setting, then each
+    way on each table in a UNION ALL) whose SQL `matching` accepts, in their order."""
+    parts = []
+    for query in queries.captured_queries:
+        setting, separator, union = query["sql"].partition("; ")
+        if "pg_trgm.similarity_threshold" in setting and separator:
+            parts += union.removeprefix("(").removesuffix(")").split(") UNION ALL (")
+    return [part for part in parts if matching(part)]
+
+
 def _plans_without_full_scans(searches: list[str], *, serving: str) -> list[str]:
     """EXPLAIN of each query, full scans forbidden: tiny test tables are cheapest to scan
     whole (the table, or its primary key), which would hide the index that serves the
@@ -635,12 +646,35 @@ def _plans_without_full_scans(searches: list[str], *, serving: str) -> list[str]
 
 
 @on_postgresql
+def test_the_check_s_sql_compares_with_what_the_scope_holds(register, file_and_submit):
+    """The ways' hand-written tables (one statement) select the rows _Scope.tables does:
+    the register but the filing checked, the pending filings submitted before it, none in
+    draft nor registered."""
+    first = file_and_submit("Kaseso Distribution")
+    registered = register("Kaseso Distribution Plus", "TG-LOM-2025-B-00501")
+    file_and_submit("Kaseso Draft", submit=False)
+    later = file_and_submit("Kaseso Transit")
+    scopes = (similarity._Scope(), similarity._Scope.of(first.pk),
+              similarity._Scope.of(registered.application_id), similarity._Scope.of(later.pk))
+    for scope in scopes:
+        for (sql, params, _), (queryset, name_field, reference_field, source) in zip(
+                similarity._way_tables(scope), scope.tables(), strict=True):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                selected = sorted(cursor.fetchall())
+            expected = sorted((name, normalized, source, reference)
+                              for name, normalized, reference in queryset.values_list(
+                                  name_field, "normalized_name", reference_field))
+            assert selected == expected
+    assert [row[0] for row in expected] == ["Kaseso Distribution"]  # before `later`
+
+
+@on_postgresql
 def test_the_similarity_query_uses_the_trigram_indexes(elephant, submitted):
     with CaptureQueriesContext(connection) as queries:
         assert similar_names("Éléphant Bleue")
-    searches = [q["sql"] for q in queries.captured_queries
-                if re.search(r'registry_name_distinctive\("registry_\w+"\."normalized_name"\) % ',
-                             q["sql"])]
+    searches = _way_queries(queries, lambda sql: re.search(
+        r"registry_name_distinctive\(registry_\w+\.normalized_name\) % ", sql))
     assert len(searches) == 2  # the register, then the pending filings
 
     plans = _plans_without_full_scans(
@@ -666,8 +700,7 @@ def test_the_one_typo_query_uses_the_deletion_key_indexes(register, file_and_sub
     file_and_submit("AGETOP")
     with CaptureQueriesContext(connection) as queries:
         assert similar_names("SOTARKA")
-    searches = [q["sql"] for q in queries.captured_queries
-                if "registry_name_deletion_keys" in q["sql"]]
+    searches = _way_queries(queries, lambda sql: "registry_name_deletion_keys" in sql)
     assert len(searches) == 2  # the register, then the pending filings
 
     plans = _plans_without_full_scans(
@@ -699,7 +732,7 @@ def test_the_python_keys_and_distinctive_form_agree_with_the_sql_functions(db, n
      "registry_application_pending_distinctive_typo_keys"),
     ("Électrotechnuque", "registry_name_word_keys(", "registry_company_distinctive_word_keys",
      "registry_application_pending_distinctive_word_keys"),
-    ("Kaseso Distribution Togo", ") IN (", "registry_company_distinctive",
+    ("Kaseso Distribution Togo", ") = ANY(", "registry_company_distinctive",
      "registry_application_pending_distinctive"),
 ])
 def test_the_key_queries_use_the_indexes_of_migration_0015(
@@ -709,8 +742,8 @@ def test_the_key_queries_use_the_indexes_of_migration_0015(
     file_and_submit("Électrotechnique")
     with CaptureQueriesContext(connection) as queries:
         similar_names(typed)
-    searches = [q["sql"] for q in queries.captured_queries
-                if condition in q["sql"] and "registry_name_distinctive" in q["sql"]]
+    searches = _way_queries(
+        queries, lambda sql: condition in sql and "registry_name_distinctive" in sql)
     assert len(searches) == 2  # the register, then the pending filings
 
     plans = _plans_without_full_scans(searches, serving=filing_index)
