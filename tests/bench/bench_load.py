@@ -11,9 +11,10 @@ seeded) and kept for the next run. On top of it, through the services (not timed
 filings submitted and paid, which the clerks decide during the run; the entrepreneurs'
 drafts; the clerks' accounts with a second factor; the partners' tokens; the sessions.
 
-Served as in production: gunicorn (sync workers) with the production settings
-(tests/bench/load/settings.py adds only the baseline view, a query-count header and the
-development seal), a real Celery worker on Redis, Redis as the shared cache, PostgreSQL.
+Served as in production: gunicorn (8 processes, a request at a time each) with the
+production settings (tests/bench/load/settings.py adds only the baseline view, a
+query-count header and the development seal), a real Celery worker on Redis, Redis as the
+shared cache, PostgreSQL.
 Locust (headless) ramps to 200 users (tests/bench/load/locustfile.py: the public,
 entrepreneurs, clerks, partners' programs and the baseline) and holds them.
 
@@ -312,6 +313,13 @@ class InProcess:
         one_word = [name for name in public["names"] if " " not in normalize(name)]
         several = [name for name in public["names"] if " " in normalize(name)]
         name_shapes = itertools.cycle([one_word or public["names"], several or public["names"]])
+        # Tasks waiting at the first clerk's desk (the generated filings'), as the queue
+        # lists them: the task page a clerk opens, read only.
+        from workflows.models import StepKind, Task, TaskState
+
+        tasks = list(Task.objects.filter(desk__code=plan["clerks"][0]["desk"],
+                                         state=TaskState.READY, kind=StepKind.MANUAL)
+                     .values_list("pk", flat=True)[:200])
         self.urls = {
             "public: search by word":
                 lambda: "/registre/?" + urllib.parse.urlencode({"q": pick(public["words"])}),
@@ -323,6 +331,7 @@ class InProcess:
             "entrepreneur: filing status": lambda: f"/dossiers/{entrepreneur}/",
             "entrepreneur: documents page": lambda: f"/dossiers/{entrepreneur}/pieces/",
             "clerk: queue": lambda: "/guichet/",
+            "clerk: task page": lambda: f"/guichet/taches/{pick(tasks)}/",
             "partner: company list":
                 lambda: "/api/v1/companies/?" + urllib.parse.urlencode({"q": pick(
                     public["words"])}),
@@ -414,8 +423,11 @@ def main() -> int:
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--duration", type=int, default=300, help="seconds of load")
     parser.add_argument("--live", type=int, default=100, help="live filings for the clerks")
-    parser.add_argument("--web-workers", type=int, default=4)
-    parser.add_argument("--web-threads", type=int, default=4)
+    # One request at a time per process (gthread keeps idle keep-alive connections off
+    # the worker): with 4 x 4 threads, Python's GIL made a 30 ms task page wait for its
+    # process's other requests (p95 180 ms); with 8 x 1, 73 ms, same load.
+    parser.add_argument("--web-workers", type=int, default=8)
+    parser.add_argument("--web-threads", type=int, default=1)
     parser.add_argument("--no-small", action="store_true",
                         help="skip the 2,000-filing query counts (a quicker second run)")
     parser.add_argument("--port", type=int, default=8765)
