@@ -409,7 +409,7 @@ class CompanyChange(models.Model):
 class NameWord(models.Model):
     """A word of the register's names and how many registered companies' names hold it:
     the vocabulary the name check weighs words by (registry.similarity). Counted by
-    migration 0016, then written whole by registry.similarity.refresh_vocabulary every
+    migration 0016, then written whole by registry.vocabulary.refresh_vocabulary every
     night (beat) and after a bulk load. Between two counts it lags the register: a word
     registered since does not yet count as somebody's (a letter replaced in it is taken
     for a typo), and a word that became common still counts as rare."""

@@ -29,22 +29,22 @@ engine's automatic step (registry.checks.name_check), which checks again on subm
 
 from __future__ import annotations
 
-import collections
 import functools
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
+from typing import NamedTuple
 
-import yaml
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Application, ApplicationState, Company, NameWord
+from .models import Application, ApplicationState, Company
 from .names import LEGAL_FORM_WORDS, normalize
+from .reserved_words import reserved_words_in
+from .vocabulary import register_word_counts
 
 DEFAULT_SIMILARITY_THRESHOLD = 0.75
 # A letter replaced is taken for a typo only in names this much less similar than the
@@ -54,7 +54,6 @@ REPLACED_LETTER_MARGIN = 0.2
 # At most this many names one typo away (deletion keys, typo keys) are weighed, from each
 # table and each kind of key.
 ONE_TYPO_CANDIDATES = 20
-DEFAULT_RESERVED_WORDS_FILE = Path(__file__).resolve().parent / "data" / "reserved_words.yaml"
 # Filings that hold their name until decided, from their signature (waiting for the fee
 # too: first signed, first served). The partial index on pending filings (migrations 0002
 # and 0010) lists the same states: change both together.
@@ -298,12 +297,12 @@ def paired_words(wanted: str, existing: str) -> tuple[list[tuple[str, str]], lis
     return shared, wanted_own, existing_own
 
 
-def own_words_close(wanted: str, existing: str, *, threshold: float) -> bool:
-    """Whether the distinctive words each name has and the other lacks are close by their
-    trigrams (OWN_WORDS_MIN_SIMILARITY, or the threshold if lower: two names sharing no
-    word are their own words); true when one name has none of its own: its words are all
-    in the other, in any order."""
-    _, wanted_own, existing_own = paired_words(wanted, existing)
+def own_words_close(wanted_own: list[str], existing_own: list[str], *,
+                    threshold: float) -> bool:
+    """Whether the distinctive words each name has and the other lacks (paired_words) are
+    close by their trigrams (OWN_WORDS_MIN_SIMILARITY, or the threshold if lower: two names
+    sharing no word are their own words); true when one name has none of its own: its
+    words are all in the other, in any order."""
     if not wanted_own or not existing_own:
         return True
     return (trigram_similarity(" ".join(wanted_own), " ".join(existing_own))
@@ -319,46 +318,6 @@ def replaced_words(wanted: str, existing: str) -> set[str]:
         return set()
     return {a for a, b in zip(left_words, right_words, strict=True)
             if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1}
-
-
-def register_word_counts(words: set[str]) -> dict[str, int]:
-    """How many registered companies' names hold each of `words` as a whole word, as the
-    vocabulary (NameWord) last counted them; 0 for a word it does not hold."""
-    counts = dict.fromkeys(words, 0)
-    counts.update(NameWord.objects.filter(word__in=words).values_list("word", "companies"))
-    return counts
-
-
-def refresh_vocabulary() -> int:
-    """Count again how many registered names hold each word (NameWord), in one
-    transaction: the check reads the old counts until the new ones are all there. The
-    number of words."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # One refresh at a time (a second would insert what the first did); the
-                # check's reads are not blocked.
-                cursor.execute("LOCK TABLE registry_nameword IN SHARE ROW EXCLUSIVE MODE")
-        NameWord.objects.all().delete()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # A word twice in a name counts once.
-                cursor.execute(
-                    "INSERT INTO registry_nameword (word, companies) "
-                    "SELECT word, count(*) FROM registry_company, LATERAL (SELECT DISTINCT "
-                    "unnest(string_to_array(normalized_name, ' ')) AS word) AS words "
-                    "WHERE word <> '' GROUP BY word")
-                # Its statistics now, not at autovacuum's next pass (if it runs at all):
-                # without them the planner may read the whole table for a few words.
-                cursor.execute("ANALYZE registry_nameword")
-        else:
-            counts = collections.Counter(
-                word for name in Company.objects.values_list("normalized_name", flat=True)
-                .iterator() for word in set(name.split()))
-            NameWord.objects.bulk_create(
-                (NameWord(word=word, companies=count) for word, count in counts.items()),
-                batch_size=1000)
-        return NameWord.objects.count()
 
 
 def extends(wanted: str, existing: str) -> bool:
@@ -538,13 +497,18 @@ def _similar(wanted: str, *, limit: int, threshold: float, scope: _Scope) -> lis
         typo in "Distribution" is no rarer than the word)."""
         return max(map(names_holding, pair)) >= GENERIC_WORD_NAMES
 
+    # Each candidate's words paired once, at the first rule that needs them.
+    pairing = functools.cache(functools.partial(paired_words, wanted))
+
     def close_by_trigrams(normalized: str, score: float) -> bool:
-        return score >= threshold and (
-            own_words_close(wanted, normalized, threshold=threshold)
-            or not all(map(generic, paired_words(wanted, normalized)[0])))
+        if score < threshold:
+            return False
+        shared, wanted_own, existing_own = pairing(normalized)
+        return (own_words_close(wanted_own, existing_own, threshold=threshold)
+                or not all(map(generic, shared)))
 
     def generic_name_in_a_name_of_its_own(normalized: str) -> bool:
-        shared, wanted_own, existing_own = paired_words(wanted, normalized)
+        shared, wanted_own, existing_own = pairing(normalized)
         return (not existing_own and bool(wanted_own) and all(map(generic, shared))
                 and not all(names_holding(word) >= GENERIC_WORD_NAMES for word in wanted_own))
 
@@ -584,11 +548,19 @@ _WAY_CONDITIONS = {
 }
 
 
-def _way_tables(scope: _Scope) -> list[tuple[str, list, str]]:
+class _SqlTable(NamedTuple):
+    """One of a scope's tables in SQL: the select and the conditions a way's own condition
+    is added to, their parameters, the name column, and the order of first come."""
+
+    select: str
+    params: list
+    name: str
+    first_come: str
+
+
+def _way_tables(scope: _Scope) -> list[_SqlTable]:
     """The scope's two tables in SQL (_Scope.tables, as the partial indexes of the pending
-    filings state it), each as the select and the conditions a way's own condition is
-    added to, their parameters and the name column: the register's companies, then the
-    pending filings."""
+    filings state it): the register's companies, then the pending filings."""
     companies = ("SELECT registry_company.name, registry_company.normalized_name, "
                  "'company', registry_company.rccm_number FROM registry_company WHERE TRUE")
     company_params: list = []
@@ -606,8 +578,10 @@ def _way_tables(scope: _Scope) -> list[tuple[str, list, str]]:
     if scope.submitted_before is not None:
         filings += " AND registry_application.submitted_at < %s"
         filing_params.append(scope.submitted_before)
-    return [(companies, company_params, "registry_company.normalized_name"),
-            (filings, filing_params, "registry_application.normalized_name")]
+    return [_SqlTable(companies, company_params, "registry_company.normalized_name",
+                      "registry_company.registered_at, registry_company.id"),
+            _SqlTable(filings, filing_params, "registry_application.normalized_name",
+                      "registry_application.submitted_at, registry_application.id")]
 
 
 def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope: _Scope):
@@ -631,12 +605,12 @@ def _similar_rows_postgresql(wanted: str, *, limit: int, threshold: float, scope
     # check's time. Each way's query keeps its order (the closest first) and its count;
     # all go in one UNION ALL, one round trip.
     parts, params = [], []
-    for table, table_params, name in _way_tables(scope):
+    for table in _way_tables(scope):
         for way, value, count in ways:
-            parts.append(f"({table} AND {_WAY_CONDITIONS[way].format(name=name)} "
-                         f"ORDER BY similarity({_FORM_SQL.format(name=name)}, %s) DESC, "
-                         f"{name} LIMIT {count:d})")
-            params += [*table_params, value, form]
+            parts.append(f"({table.select} AND {_WAY_CONDITIONS[way].format(name=table.name)} "
+                         f"ORDER BY similarity({_FORM_SQL.format(name=table.name)}, %s) DESC, "
+                         f"{table.name} LIMIT {count:d})")
+            params += [*table.params, value, form]
     # `%` (the operator the trigram index serves) compares with this setting, for this
     # transaction only: sent with the query in one string, both run in one transaction (an
     # implicit one, or the caller's), without a round trip for each of BEGIN, the setting
@@ -686,57 +660,6 @@ def _similar_rows_python(wanted: str, *, threshold: float, scope: _Scope):
             for row_name, normalized, reference in queryset.filter(sharing).values_list(
                 name_field, "normalized_name", reference_field)
             if found(normalized)]
-
-
-# --- reserved words -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _ReservedEntry:
-    label: str
-    words: tuple[str, ...]
-    prefix: bool  # the last word may have any ending
-    leading: bool  # only as the name's first word
-
-    def found_in(self, words: list[str]) -> bool:
-        size = len(self.words)
-        starts = range(1) if self.leading else range(len(words) - size + 1)
-        return any(self._matches(words[start:start + size]) for start in starts)
-
-    def _matches(self, window: list[str]) -> bool:
-        if len(window) != len(self.words):
-            return False
-        *exact, last = self.words
-        return window[:-1] == exact and (
-            window[-1].startswith(last) if self.prefix else window[-1] == last)
-
-
-@functools.cache
-def _reserved_entries(path: str) -> tuple[_ReservedEntry, ...]:
-    with open(path, encoding="utf-8") as source:
-        data = yaml.safe_load(source) or {}
-    entries = []
-    for item in data.get("reserved", []):
-        spec = item if isinstance(item, dict) else {"word": item}
-        text = str(spec["word"]).strip()
-        words = tuple(normalize(text.rstrip("*")).split())
-        if words:
-            entries.append(_ReservedEntry(label=text.rstrip("*"), words=words,
-                                          prefix=text.endswith("*"),
-                                          leading=bool(spec.get("leading", False))))
-    return tuple(entries)
-
-
-def _reserved_entries_in_use() -> tuple[_ReservedEntry, ...]:
-    path = getattr(settings, "REGISTRY_RESERVED_WORDS_FILE", DEFAULT_RESERVED_WORDS_FILE)
-    return _reserved_entries(str(path))
-
-
-def reserved_words_in(name: str) -> list[str]:
-    """The reserved words (setting REGISTRY_RESERVED_WORDS_FILE) the name contains, as the
-    list spells them: « Banque », « National »."""
-    words = normalize(name).split()
-    return [entry.label for entry in _reserved_entries_in_use() if entry.found_in(words)]
 
 
 # --- the check ----------------------------------------------------------------------------
@@ -823,13 +746,10 @@ def _same_name(wanted: str, scope: _Scope) -> NameMatch | None:
     else the pending filing asking for it (the first submitted)."""
     if connection.vendor == "postgresql":
         # Both in one statement, as the check's other ways (_way_tables).
-        parts, params = [], []
-        for (table, table_params, name), order in zip(
-                _way_tables(scope), ("registry_company.registered_at, registry_company.id",
-                                     "registry_application.submitted_at, "
-                                     "registry_application.id"), strict=True):
-            parts.append(f"({table} AND {name} = %s ORDER BY {order} LIMIT 1)")
-            params += [*table_params, wanted]
+        tables = _way_tables(scope)
+        parts = [f"({table.select} AND {table.name} = %s ORDER BY {table.first_come} LIMIT 1)"
+                 for table in tables]
+        params = [param for table in tables for param in (*table.params, wanted)]
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             rows = sorted(cursor.fetchall(), key=lambda row: row[2] != "company")

@@ -2,6 +2,11 @@ from celery import shared_task
 
 from . import services
 
+# The daily jobs (beat): each safe to repeat, retried a few times on any error; the next
+# day's run comes anyway.
+DAILY_JOB = dict(acks_late=True, autoretry_for=(Exception,), retry_backoff=True,
+                   retry_backoff_max=600, retry_jitter=True, max_retries=3)
+
 
 @shared_task(
     acks_late=True,
@@ -27,14 +32,7 @@ def send_extract_reminders() -> None:
     services.send_extract_reminders()
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=3,
-)
+@shared_task(**DAILY_JOB)
 def export_open_data() -> str:
     """Daily (beat): write the register's open-data export and prune the old ones. A rerun
     writes a new export beside the first (the older ones are pruned): safe to repeat."""
@@ -43,17 +41,10 @@ def export_open_data() -> str:
     return opendata.write_export().export_id
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=3,
-)
+@shared_task(**DAILY_JOB)
 def refresh_name_vocabulary() -> int:
     """Nightly (beat): count again the words of the register's names for the name check.
     Rewritten whole each time, one refresh at a time: safe to repeat."""
-    from .similarity import refresh_vocabulary
+    from .vocabulary import refresh_vocabulary
 
     return refresh_vocabulary()

@@ -1,7 +1,7 @@
 """The name check's vocabulary (registry.NameWord): how many registered names hold each
 word. Counted here once, from the register as it stands, so that the check weighs words
 from the first deploy on; the daily task (registry.tasks.refresh_name_vocabulary) keeps it
-up to date afterwards. The count is registry.similarity.refresh_vocabulary's, frozen here
+up to date afterwards. The count is registry.vocabulary.refresh_vocabulary's, frozen here
 as migrations are."""
 
 from collections import Counter

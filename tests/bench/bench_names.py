@@ -14,7 +14,7 @@ common words (Transports, Services, Lomé) are shared by many names, as on a rea
 trigram indexes are dropped before loading (COPY) and built afterwards, timed; so are the
 key indexes of migrations 0014 and 0015. Then VACUUM (ANALYZE), as autovacuum keeps a
 register in service, and the name check's vocabulary is counted, as its daily task does
-(registry.similarity.refresh_vocabulary).
+(registry.vocabulary.refresh_vocabulary).
 
 Lookups (400 by default, after 30 untimed to warm the cache), a quarter each, labelled: a
 registered name with one typo, a registered name as an applicant would type it (accents,
@@ -530,7 +530,8 @@ def main() -> int:
 
         settings.REGISTRY_NAME_SIMILARITY_THRESHOLD = args.threshold
 
-    from registry.similarity import check_name, refresh_vocabulary, similarity_threshold
+    from registry.similarity import check_name, similarity_threshold
+    from registry.vocabulary import refresh_vocabulary
     from tests.bench.bench_engine import machine
 
     if connection.vendor != "postgresql":

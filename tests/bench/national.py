@@ -811,7 +811,7 @@ def finish(log=print) -> None:
     transaction (a test's), where VACUUM cannot run, ANALYZE only."""
     from django.db import connection
 
-    from registry.similarity import refresh_vocabulary
+    from registry.vocabulary import refresh_vocabulary
 
     refresh_vocabulary()  # as the nightly task does: the name check's word counts
     started = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from registry.names import MAX_LENGTH, normalize
-from registry.similarity import reserved_words_in
+from registry.reserved_words import reserved_words_in
 
 
 @pytest.mark.parametrize(

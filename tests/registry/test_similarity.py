@@ -19,8 +19,6 @@ from registry.similarity import (
     check_name,
     deletion_keys,
     paired_words,
-    refresh_vocabulary,
-    register_word_counts,
     similar_names,
     stored_distinctive,
     trigram_similarity,
@@ -29,6 +27,7 @@ from registry.similarity import (
     word_keys,
 )
 from registry.tasks import refresh_name_vocabulary
+from registry.vocabulary import refresh_vocabulary, register_word_counts
 from tests.fees import submit_and_pay
 from workflows.models import TaskState
 from workflows.services import CheckFailed
@@ -657,7 +656,7 @@ def test_the_check_s_sql_compares_with_what_the_scope_holds(register, file_and_s
     scopes = (similarity._Scope(), similarity._Scope.of(first.pk),
               similarity._Scope.of(registered.application_id), similarity._Scope.of(later.pk))
     for scope in scopes:
-        for (sql, params, _), (queryset, name_field, reference_field, source) in zip(
+        for (sql, params, *_), (queryset, name_field, reference_field, source) in zip(
                 similarity._way_tables(scope), scope.tables(), strict=True):
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)

@@ -25,7 +25,7 @@ from payments.providers.base import Outcome, ProviderStatus
 from registry import filing, services
 from registry.models import Application
 from registry.services import drafting
-from registry.similarity import refresh_vocabulary
+from registry.vocabulary import refresh_vocabulary
 from workflows import selectors as workflow_selectors
 from workflows import services as engine
 from workflows.models import Desk, DeskMembership, TaskState
