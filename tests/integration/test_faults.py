@@ -335,6 +335,14 @@ def test_a_worker_killed_while_issuing_certificates_leaves_each_company_one_cert
                      describe=lambda: f"{list(Application.objects.values_list('state'))}\n"
                                       f"{worker_log.read_text()[-4000:]}")
             came_back_after = time.monotonic() - killed_at
+            # An outbox row closes when its task has returned (Celery's signal), just after
+            # the task's own transaction committed: the last one may still be closing, so
+            # the worker stays up until it has (a SIGTERM to its process group would cut
+            # the signal's handler short and leave the row pending).
+            messages = Message.objects.filter(task_name=ISSUE_CERTIFICATE)
+            wait_for(lambda: set(messages.values_list("state", flat=True)) == {MessageState.DONE},
+                     timeout=30,
+                     describe=lambda: str(list(messages.values_list("state", "sends"))))
         finally:
             kill_worker(worker, signal.SIGKILL)
             if second is not None:
@@ -355,11 +363,6 @@ def test_a_worker_killed_while_issuing_certificates_leaves_each_company_one_cert
                                          object_id=str(application.pk),
                                          action="rccm_number").count() == 1
         assert application.rccm_number == Company.objects.get(application=application).rccm_number
-    messages = Message.objects.filter(task_name=ISSUE_CERTIFICATE)
-    # A row closes when its task has returned (Celery's signal), just after the task's own
-    # transaction committed: the last one may still be closing.
-    wait_for(lambda: set(messages.values_list("state", flat=True)) == {MessageState.DONE},
-             timeout=30, describe=lambda: str(list(messages.values_list("state", "sends"))))
     # Which mechanism brought the killed run back: the relay never sent anything (sends 0),
     # so it was the broker's visibility timeout restoring the unacknowledged message.
     assert set(messages.values_list("sends", flat=True)) == {0}
