@@ -130,7 +130,7 @@ def submitted_filings(count: int) -> list[int]:
 
 def start_worker(database: str, concurrency: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url(database),
-           "DJANGO_SETTINGS_MODULE": "config.settings_test"}
+           "DJANGO_SETTINGS_MODULE": "tests.bench.worker_settings"}
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
          "--concurrency", str(concurrency), "--loglevel", "ERROR", "--without-gossip",

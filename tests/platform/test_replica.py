@@ -76,11 +76,17 @@ def test_the_settings_build_the_replica_alias_from_its_url():
         "replica.internal", 5433, "lecteur", "guichet")
     # The same connection handling as the primary's, and no second test database.
     assert replica["CONN_MAX_AGE"] == databases["default"]["CONN_MAX_AGE"] == 60
+    # A kept connection is checked before it serves the next request or task.
+    assert replica["CONN_HEALTH_CHECKS"] is databases["default"]["CONN_HEALTH_CHECKS"] is True
     assert replica["TEST"] == {"MIRROR": "default"}
 
 
 def test_without_a_replica_url_there_is_only_the_primary():
-    assert set(database_settings("postgres://guichet@primary/guichet", "")) == {"default"}
+    databases = database_settings("postgres://guichet@primary/guichet", "")
+    assert set(databases) == {"default"}
+    # Connections closed after each request or task need no check before their first query.
+    assert databases["default"]["CONN_MAX_AGE"] == 0
+    assert databases["default"]["CONN_HEALTH_CHECKS"] is False
 
 
 def test_the_router_is_installed_only_with_a_replica_url(tmp_path):
