@@ -103,13 +103,22 @@ def finish(*, message_id: str, error: str = "", failed: bool = False) -> None:
     only sends idempotent work once more, and every task saves a flush. A failure, which
     a person must see, waits for the disk as usual.
     """
+    state = MessageState.FAILED if failed else MessageState.DONE
+    if not failed and connection.vendor == "postgresql" and connection.get_autocommit():
+        # One round trip: statements sent together run as one implicit transaction, so
+        # SET LOCAL covers this update only (a worker closes 9 messages per filing).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SET LOCAL synchronous_commit TO OFF; UPDATE {Message._meta.db_table} "
+                "SET state = %s, finished_at = %s, error = %s WHERE id = %s AND state = %s",
+                [state, timezone.now(), error[:4000], message_id, MessageState.PENDING])
+        return
     with transaction.atomic():
         if not failed and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         Message.objects.filter(pk=message_id, state=MessageState.PENDING).update(
-            state=MessageState.FAILED if failed else MessageState.DONE,
-            finished_at=timezone.now(), error=error[:4000])
+            state=state, finished_at=timezone.now(), error=error[:4000])
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -47,6 +47,28 @@ def test_work_runs_after_commit_and_its_row_is_closed():
     message.refresh_from_db()
     assert message.state == MessageState.DONE
     assert message.finished_at is not None
+
+
+def test_a_worker_closes_the_message_it_ran_and_no_other():
+    """What a worker does after a task (outbox.signals): the message is closed once, in a
+    transaction of its own; the connection's own settings are left as they were."""
+    due = timezone.now() + timedelta(minutes=5)
+    ran, waiting = (Message.objects.create(task_name="t", args=[], kwargs={}, due_at=due)
+                    for _ in range(2))
+    services.finish(message_id=str(ran.pk))  # the task id a worker has
+    ran.refresh_from_db()
+    assert ran.state == MessageState.DONE
+    assert ran.finished_at is not None and ran.error == ""
+    closed_at = ran.finished_at
+    services.finish(message_id=ran.pk)  # closing it again changes nothing
+    ran.refresh_from_db()
+    assert ran.finished_at == closed_at
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.finished_at) == (MessageState.PENDING, None)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)  # SET LOCAL covered the update only
 
 
 def test_a_broker_that_cannot_take_the_work_delays_it_and_the_relay_sends_it(monkeypatch):
