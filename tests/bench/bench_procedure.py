@@ -131,7 +131,8 @@ def submitted_filings(count: int) -> list[int]:
 
 
 def start_worker(database: str, concurrency: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url(database),
+    # Connections kept between tasks, as the compose files set them.
+    env = {**os.environ, "DATABASE_URL": database_url(database), "DJANGO_CONN_MAX_AGE": "60",
            "DJANGO_SETTINGS_MODULE": "tests.bench.worker_settings"}
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "prefork",
