@@ -18,6 +18,7 @@ closes_connections = pytest.mark.skipif(
     "postgresql" not in settings.DATABASES["default"]["ENGINE"],
     reason="closing a connection needs a server database (DATABASE_URL=postgres://...)")
 
+
 class Task:
     """What the signals send: a task whose request says whether it runs eagerly."""
 
